@@ -1,0 +1,1 @@
+"""Typed client for the Rewix ghost API."""
