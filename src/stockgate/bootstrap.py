@@ -59,3 +59,9 @@ def create_app(config: Config, runtime: Runtime | None = None) -> Starlette:
     return create_http_app(
         AppContext(db=runtime.db, max_body=config.max_body, bench_routes=config.bench_routes)
     )
+
+
+def app_from_environment() -> Starlette:
+    """The app of a server worker process, configured from STOCKGATE_* variables (see cli serve)."""
+    config = Config.from_env(bench_routes=os.environ.get("STOCKGATE_BENCH_ROUTES") == "1")
+    return create_app(config, start(config, migrate=False))

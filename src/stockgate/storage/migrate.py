@@ -18,8 +18,12 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to `revision`; safe to run from several processes at once on PostgreSQL."""
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Bring the schema to `revision`; safe to run from several processes at once on PostgreSQL.
+
+    "heads": features add their tables in revisions that branch from the one they need, so all heads
+    are applied rather than forcing one linear chain.
+    """
     command.upgrade(alembic_config(engine), revision)
 
 
