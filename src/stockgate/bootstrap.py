@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from starlette.applications import Starlette
 
+from stockgate.domain.throttle import DEFAULT_BURST, DEFAULT_PER_SECOND, RateLimit
 from stockgate.http.app import create_app as create_http_app
 from stockgate.http.context import DEFAULT_MAX_BODY, AppContext
 from stockgate.services.ports import Database
@@ -24,13 +25,26 @@ class Config:
     pool_size: int = 10
     max_body: int = DEFAULT_MAX_BODY
     bench_routes: bool = False
+    rate_limit: RateLimit = field(default_factory=RateLimit)  # accounts without their own limit
+    metrics_token: str | None = None
 
     @classmethod
     def from_env(cls, database_url: str | None = None, **overrides: object) -> Config:
         """Configuration from arguments, then STOCKGATE_* environment variables, then defaults."""
         url = database_url or os.environ.get(URL_VARIABLE) or DEFAULT_URL
         pool = int(os.environ.get("STOCKGATE_POOL_SIZE", "10"))
-        return cls(database_url=url, pool_size=pool, **overrides)  # type: ignore[arg-type]
+        env = os.environ
+        settings: dict[str, object] = {
+            "max_body": int(env.get("STOCKGATE_MAX_BODY", str(DEFAULT_MAX_BODY))),
+            # STOCKGATE_RATE_BURST=0 lifts the default limit (accounts may still have their own).
+            "rate_limit": RateLimit(
+                int(env.get("STOCKGATE_RATE_BURST", str(DEFAULT_BURST))),
+                float(env.get("STOCKGATE_RATE_PER_SECOND", str(DEFAULT_PER_SECOND))),
+            ),
+            "metrics_token": env.get("STOCKGATE_METRICS_TOKEN") or None,
+            **overrides,
+        }
+        return cls(database_url=url, pool_size=pool, **settings)  # type: ignore[arg-type]
 
 
 @dataclass
@@ -57,7 +71,13 @@ def create_app(config: Config, runtime: Runtime | None = None) -> Starlette:
     """The ASGI app for `config` (or for an already started runtime)."""
     runtime = runtime or start(config)
     return create_http_app(
-        AppContext(db=runtime.db, max_body=config.max_body, bench_routes=config.bench_routes)
+        AppContext(
+            db=runtime.db,
+            max_body=config.max_body,
+            bench_routes=config.bench_routes,
+            rate_limit=config.rate_limit,
+            metrics_token=config.metrics_token,
+        )
     )
 
 

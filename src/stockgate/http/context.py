@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
+from stockgate.domain.throttle import RateLimit
 from stockgate.services.ports import Database
 
 DEFAULT_MAX_BODY = 1024 * 1024
@@ -14,3 +17,6 @@ class AppContext:
     db: Database
     max_body: int = DEFAULT_MAX_BODY
     bench_routes: bool = False
+    rate_limit: RateLimit = field(default_factory=RateLimit)  # per account, unless it has its own
+    metrics_token: str | None = None  # when set, /metrics wants "Authorization: Bearer <token>"
+    clock: Callable[[], float] = time.time  # wall-clock seconds; tests move time by hand

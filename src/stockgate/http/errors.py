@@ -16,6 +16,7 @@ from stockgate.domain.errors import (
     NothingAvailable,
     UnknownStockId,
 )
+from stockgate.domain.throttle import RateLimited, Throttled
 from stockgate.wire.negotiation import NotAcceptable, UnsupportedMediaType
 
 log = logging.getLogger("stockgate.http")
@@ -37,11 +38,16 @@ _STATUS: list[tuple[type[Exception], int]] = [
     (BodyTooLarge, 413),
     (UnsupportedMediaType, 415),
     (NothingAvailable, 429),
+    (Throttled, 429),
     (Conflict, 409),
     (InvalidInput, 400),
     (UnknownStockId, 400),
     (DomainError, 400),
 ]
+
+
+# Messages may quote a value from the request; a huge hostile value is not sent back whole.
+MAX_MESSAGE = 300
 
 
 def status_for(error: Exception, *, order_creation: bool = False) -> int:
@@ -60,5 +66,22 @@ def error_response(error: Exception, *, order_creation: bool = False) -> Respons
     if status == 500:
         log.exception("unhandled error", exc_info=error)
         return PlainTextResponse("internal error", status_code=500)
-    headers = {"WWW-Authenticate": 'Basic realm="stockgate"'} if status == 401 else None
-    return PlainTextResponse(str(error), status_code=status, headers=headers)
+    message = str(error)
+    if len(message) > MAX_MESSAGE:
+        message = message[:MAX_MESSAGE] + "..."
+    return PlainTextResponse(message, status_code=status, headers=_headers(error, status))
+
+
+def _headers(error: Exception, status: int) -> dict[str, str] | None:
+    if status == 401:
+        return {"WWW-Authenticate": 'Basic realm="stockgate"'}
+    if isinstance(error, RateLimited):
+        return {
+            "Retry-After": str(error.retry_after),
+            "X-RateLimit-Limit": str(error.limit),
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": str(error.reset),
+        }
+    if isinstance(error, Throttled):
+        return {"Retry-After": str(error.retry_after)}
+    return None
