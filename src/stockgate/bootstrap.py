@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import Engine
 from starlette.applications import Starlette
@@ -24,13 +25,19 @@ class Config:
     pool_size: int = 10
     max_body: int = DEFAULT_MAX_BODY
     bench_routes: bool = False
+    catalog_window_hours: float = 4.0
+    full_exports_per_hour: int = 4
 
     @classmethod
     def from_env(cls, database_url: str | None = None, **overrides: object) -> Config:
         """Configuration from arguments, then STOCKGATE_* environment variables, then defaults."""
         url = database_url or os.environ.get(URL_VARIABLE) or DEFAULT_URL
         pool = int(os.environ.get("STOCKGATE_POOL_SIZE", "10"))
-        return cls(database_url=url, pool_size=pool, **overrides)  # type: ignore[arg-type]
+        catalog = {
+            "catalog_window_hours": float(os.environ.get("STOCKGATE_CATALOG_WINDOW_HOURS", "4")),
+            "full_exports_per_hour": int(os.environ.get("STOCKGATE_FULL_EXPORTS_PER_HOUR", "4")),
+        }
+        return cls(database_url=url, pool_size=pool, **{**catalog, **overrides})  # type: ignore[arg-type]
 
 
 @dataclass
@@ -57,7 +64,13 @@ def create_app(config: Config, runtime: Runtime | None = None) -> Starlette:
     """The ASGI app for `config` (or for an already started runtime)."""
     runtime = runtime or start(config)
     return create_http_app(
-        AppContext(db=runtime.db, max_body=config.max_body, bench_routes=config.bench_routes)
+        AppContext(
+            db=runtime.db,
+            max_body=config.max_body,
+            bench_routes=config.bench_routes,
+            catalog_window=timedelta(hours=config.catalog_window_hours),
+            full_exports_per_hour=config.full_exports_per_hour,
+        )
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from stockgate.services.ports import Database
 
@@ -14,3 +15,5 @@ class AppContext:
     db: Database
     max_body: int = DEFAULT_MAX_BODY
     bench_routes: bool = False
+    catalog_window: timedelta = timedelta(hours=4)  # how far back a catalog `since` may reach
+    full_exports_per_hour: int = 4  # per account; 0: no limit

@@ -10,10 +10,12 @@ from stockgate.domain.errors import (
     AuthenticationFailed,
     Conflict,
     DomainError,
+    IncrementalWindowExceeded,
     InvalidInput,
     LineUnavailable,
     NotFound,
     NothingAvailable,
+    RateLimited,
     UnknownStockId,
 )
 from stockgate.wire.negotiation import NotAcceptable, UnsupportedMediaType
@@ -34,9 +36,11 @@ _STATUS: list[tuple[type[Exception], int]] = [
     (LineUnavailable, 404),
     (NotFound, 404),
     (NotAcceptable, 406),
+    (IncrementalWindowExceeded, 412),
     (BodyTooLarge, 413),
     (UnsupportedMediaType, 415),
     (NothingAvailable, 429),
+    (RateLimited, 429),
     (Conflict, 409),
     (InvalidInput, 400),
     (UnknownStockId, 400),
@@ -61,4 +65,6 @@ def error_response(error: Exception, *, order_creation: bool = False) -> Respons
         log.exception("unhandled error", exc_info=error)
         return PlainTextResponse("internal error", status_code=500)
     headers = {"WWW-Authenticate": 'Basic realm="stockgate"'} if status == 401 else None
+    if isinstance(error, RateLimited):
+        headers = {"Retry-After": str(error.retry_after)}
     return PlainTextResponse(str(error), status_code=status, headers=headers)

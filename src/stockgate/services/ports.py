@@ -8,13 +8,14 @@ must have no effect outside the transaction.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
 from stockgate.domain.carriers import Carrier
-from stockgate.domain.catalog import ImportCounts, ProductRecord
+from stockgate.domain.catalog import CatalogFilter, ImportCounts, ProductRecord
 
 T = TypeVar("T")
 
@@ -141,8 +142,24 @@ class Ledger(Protocol):
     def append(self, entries: Sequence[LedgerEntry]) -> None: ...
 
 
+@dataclass
+class UpsertResult:
+    counts: ImportCounts  # created / updated / unchanged
+    stock_moves: list[tuple[int, int]] = field(default_factory=list)  # (stock_id, on-hand delta)
+    rejected: list[tuple[int, str]] = field(default_factory=list)  # (product id, why), nothing written
+
+
 class Catalog(Protocol):
-    def upsert(self, records: Sequence[ProductRecord]) -> tuple[ImportCounts, list[tuple[int, int]]]: ...
+    def upsert(self, records: Sequence[ProductRecord]) -> UpsertResult: ...
+    def locked(self, stock_ids: Sequence[int]) -> dict[int, int]: ...
+    def count(self, selection: CatalogFilter) -> int: ...
+    def page(
+        self, selection: CatalogFilter, *, after: int | None, limit: int, free: bool
+    ) -> list[ProductRecord]: ...
+    def locales(self) -> list[tuple[str, str]]: ...
+    def tag_values(self) -> list[tuple[str, str]]: ...
+    def recent_full_exports(self, account_id: int, since: datetime) -> list[datetime]: ...
+    def log_full_export(self, account_id: int, at: datetime, forget_before: datetime) -> None: ...
 
 
 class Audit(Protocol):
@@ -171,3 +188,7 @@ class Tx(Protocol):
 class Database(Protocol):
     def write(self, work: Callable[[Tx], T]) -> T: ...
     def read(self, work: Callable[[Tx], T]) -> T: ...
+    def snapshot(self) -> AbstractContextManager[Tx]:
+        """A read-only transaction whose view stays fixed until closed, for reads spread over time
+        (a streamed export); unlike `read`, it is never retried."""
+        ...

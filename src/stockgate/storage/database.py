@@ -10,7 +10,8 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from sqlalchemy import Engine
@@ -64,6 +65,18 @@ class SqlDatabase:
 
     def read(self, work: Callable[[Tx], T]) -> T:
         return self._run(work, write=False)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Tx]:
+        with self.engine.connect() as connection:
+            if not is_sqlite(self.engine):
+                # READ COMMITTED would give every statement its own view; SQLite's read transaction in
+                # WAL mode is a snapshot already.
+                connection = connection.execution_options(
+                    isolation_level="REPEATABLE READ", postgresql_readonly=True
+                )
+            with connection.begin():
+                yield SqlTx(connection)
 
     def _run(self, work: Callable[[Tx], T], *, write: bool) -> T:
         for attempt in range(1, MAX_ATTEMPTS + 1):

@@ -105,6 +105,8 @@ models = Table(
 )
 Index("ix_models_product_id", models.c.product_id)
 Index("ix_models_code", models.c.code)
+# Catalog exports with `since` look for models whose stock changed (migration 0002_catalog).
+Index("ix_models_updated_at", models.c.updated_at)
 
 accounts = Table(
     "accounts",
@@ -233,3 +235,14 @@ ledger = Table(
 Index("ix_ledger_account_id", ledger.c.account_id)
 Index("ix_ledger_order_id", ledger.c.order_id)
 Index("ix_ledger_stock_id", ledger.c.stock_id)
+
+# When each account started a full catalog export, for the per-account limit (migration 0002_catalog).
+# Kept in the database so the limit holds across server processes; rows older than an hour are pruned.
+catalog_exports = Table(
+    "catalog_exports",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("at", Instant, nullable=False),
+)
+Index("ix_catalog_exports_account_at", catalog_exports.c.account_id, catalog_exports.c.at)
