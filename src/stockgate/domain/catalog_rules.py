@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from stockgate.domain.catalog import ModelRecord, ProductRecord
 
-PRODUCT_TEXT = {"code": 100, "name": 300, "currency": 3, "madein": 100, "hs": 30}
-MODEL_TEXT = {"model": 200, "code": 100, "barcode": 100, "color": 100, "size": 50, "currency": 3}
+PRODUCT_TEXT = {"code": 100, "name": 300, "madein": 100, "hs": 30}  # currency: exactly 3 letters
+MODEL_TEXT = {"model": 200, "code": 100, "barcode": 100, "color": 100, "size": 50}
 TAG_TEXT = {"name": 50, "value": 200}
 FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,49}$")  # an XML element name in the export
 LOCALE_CODE = re.compile(r"^[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,4})?$")  # en_US, pt_BR, sr_Latn
