@@ -479,3 +479,20 @@ def test_decimals_and_text_survive_escaping(http: TestClient, shop: Shop, runtim
     assert item.findtext("localizations/description/localevalue") == "a < b & c"
     assert item.findtext("models/model/model") == "M&M"
     assert json_items(http, shop, "acceptedlocales=en_US")[0]["streetPrice"] == 1.5
+
+
+def test_a_stream_given_up_by_its_client_gives_its_connection_back() -> None:
+    import asyncio
+
+    from stockgate.http.catalog import _in_threads
+
+    closed: list[bool] = []
+
+    async def first_chunk_only() -> bytes:
+        stream = _in_threads(iter([b"head", b"page", b"tail"]), lambda: closed.append(True))
+        chunk = await anext(stream)
+        await stream.aclose()  # what the server does when the client hangs up
+        return chunk
+
+    assert asyncio.run(first_chunk_only()) == b"head"
+    assert closed == [True]

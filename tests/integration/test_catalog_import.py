@@ -423,3 +423,27 @@ def test_unknown_csv_columns_are_ignored(runtime: Runtime) -> None:
     assert item.record is not None
     assert item.record.tags == [TagRecord(11, "season", "SS26")]
     assert item.record.models[0].weight == Decimal("0")
+
+
+def test_an_export_reads_one_snapshot_while_the_catalog_changes(runtime: Runtime) -> None:
+    from stockgate.domain.catalog import CatalogFilter
+    from stockgate.services.catalog_export import export_catalog
+    from stockgate.services.catalog_import import import_products
+
+    records = list(generate_catalog(products=6, seed=8))
+    import_products(runtime.db, records=records, actor="test")
+    export = export_catalog(runtime.db, selection=CatalogFilter(), page_size=2)
+    pages = export.pages()
+    first = next(pages)
+    last = records[-1]
+    restocked = replace(last, models=[replace(m, availability=m.availability + 50) for m in last.models])
+    newcomer = ProductRecord(id=999, name="Early", models=[ModelRecord(99_900, 1)])
+    import_products(runtime.db, records=[restocked, newcomer], actor="test")
+    seen = first + [p for page in pages for p in page]
+    assert export.total == len(seen) == 6
+    assert [p.id for p in seen] == [r.id for r in records]
+    assert seen[-1].availability == last.availability  # as it was when the export began
+    assert (
+        next(p.id for page in export_catalog(runtime.db, selection=CatalogFilter()).pages() for p in page)
+        == 999
+    )
