@@ -146,7 +146,9 @@ def export(client: httpx.Client, pid: int, fmt: str) -> Export:
 
     sampler = threading.Thread(target=sample)
     sampler.start()
-    item, model = (b"</item>", b"</model>") if fmt == "xml" else (b'"productLocalizations"', b'"modelWeight"')
+    item, model = (
+        (b"</item>", b"</modelWeight>") if fmt == "xml" else (b'"productLocalizations"', b'"modelWeight"')
+    )
     products = models = size = 0
     tail = b""
     started = time.monotonic()

@@ -443,7 +443,5 @@ def test_an_export_reads_one_snapshot_while_the_catalog_changes(runtime: Runtime
     assert export.total == len(seen) == 6
     assert [p.id for p in seen] == [r.id for r in records]
     assert seen[-1].availability == last.availability  # as it was when the export began
-    assert (
-        next(p.id for page in export_catalog(runtime.db, selection=CatalogFilter()).pages() for p in page)
-        == 999
-    )
+    now = [p.id for page in export_catalog(runtime.db, selection=CatalogFilter()).pages() for p in page]
+    assert now == [999, *(r.id for r in records)]
