@@ -118,7 +118,7 @@ class Client:
 
     def _send(self, call: calls.Call[T]) -> T:
         response = self._open(call)
-        codec = codec_of_answer(response.headers.get("content-type"), self._codec)
+        codec = codec_of_answer(response.headers.get("content-type"), self._codec, response.content)
         try:
             return call.read(codec, response.content)
         except DECODE_ERRORS as exc:

@@ -38,13 +38,19 @@ def codec_for(name: str) -> Codec:
         raise ValueError(f"format must be 'json' or 'xml', not {name!r}") from None
 
 
-def codec_of_answer(content_type: str | None, requested: Codec) -> Codec:
-    """The codec to read an answer with: its Content-Type decides, else what was asked for."""
+def codec_of_answer(content_type: str | None, requested: Codec, body: bytes = b"") -> Codec:
+    """The codec to read an answer with: its Content-Type, else its first byte, else what was asked."""
     media = (content_type or "").split(";", 1)[0].strip().lower()
     if media.endswith("json"):
         return _CODECS["json"]
     if media.endswith("xml"):
         return _CODECS["xml"]
+    # No (or a generic) Content-Type: sniff as the server does for requests.
+    first = body.lstrip()[:1]
+    if first == b"<":
+        return _CODECS["xml"]
+    if first in (b"{", b"["):
+        return _CODECS["json"]
     return requested
 
 
