@@ -1,9 +1,9 @@
 """Typed client for the Rewix ghost API, as served by stockgate or any Rewix site.
 
-    from stockgate_client import Client
+from stockgate_client import Client
 
-    with Client("https://shop.example", api_key, password) as client:
-        client.lock({1578: 2})
+with Client("https://shop.example", api_key, password) as client:
+    client.lock({1578: 2})
 """
 
 from __future__ import annotations
