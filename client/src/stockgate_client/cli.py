@@ -99,7 +99,7 @@ def carriers(session: Session, as_json: bool) -> None:
 @json_option
 @pass_session
 def reserve(session: Session, operation: str, lines: list[Line], as_json: bool) -> None:
-    """Lock, unlock, set or ensure reserved quantities, e.g. ``reserve lock 1578=2``."""
+    """Lock, unlock, set or ensure reserved quantities: ``reserve lock 1578=2``."""
     _show_reservation(as_json, session.client().reserve([Operation(operation, tuple(lines))]))  # type: ignore[arg-type]
 
 
@@ -134,7 +134,7 @@ def order(session: Session, file: IO[str], reservation_id: int, as_json: bool) -
 def acquire(
     session: Session, lines: list[Line], carrier_id: int | None, auto_confirm: bool | None, as_json: bool
 ) -> None:
-    """Order goods to the account's own address, e.g. ``acquire 59=10 10=7``."""
+    """Order goods to the account's own address: ``acquire 59=10 10=7``."""
     order_id = session.client().acquire(lines, carrier_id=carrier_id, auto_confirm=auto_confirm)
     emit(as_json, {"order_id": order_id}, ["ORDER_ID"], [(order_id,)])
 

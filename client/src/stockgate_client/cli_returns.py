@@ -47,7 +47,7 @@ def show(session: Session, order_id: int | None, key: str | None, as_json: bool)
 def open_(
     session: Session, order_id: int, lines: list[Line], reason: int, notes: str | None, ext_ref: str | None
 ) -> None:
-    """Ask to return units of a dispatched order, e.g. ``returns open 912120 182179=1 --reason 2``."""
+    """Ask to return units of a dispatched order: ``returns open 912120 182179=1 --reason 2``."""
     items = [ReturnItem(line.stock_id, line.quantity, reason, notes, ext_ref) for line in lines]
     session.client().open_return(order_id, items)
     click.echo(f"return requested for order {order_id}")
