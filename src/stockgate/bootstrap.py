@@ -1,0 +1,67 @@
+"""Wiring at start-up: configuration -> engine -> database port -> app. Nothing happens at import."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from starlette.applications import Starlette
+
+from stockgate.http.app import create_app as create_http_app
+from stockgate.http.context import DEFAULT_MAX_BODY, AppContext
+from stockgate.services.ports import Database
+from stockgate.storage.database import SqlDatabase
+from stockgate.storage.engine import DEFAULT_URL, make_engine
+from stockgate.storage.migrate import upgrade
+
+URL_VARIABLE = "STOCKGATE_DATABASE_URL"
+
+
+@dataclass(frozen=True)
+class Config:
+    database_url: str = DEFAULT_URL
+    pool_size: int = 10
+    max_body: int = DEFAULT_MAX_BODY
+    bench_routes: bool = False
+
+    @classmethod
+    def from_env(cls, database_url: str | None = None, **overrides: object) -> Config:
+        """Configuration from arguments, then STOCKGATE_* environment variables, then defaults."""
+        url = database_url or os.environ.get(URL_VARIABLE) or DEFAULT_URL
+        pool = int(os.environ.get("STOCKGATE_POOL_SIZE", "10"))
+        return cls(database_url=url, pool_size=pool, **overrides)  # type: ignore[arg-type]
+
+
+@dataclass
+class Runtime:
+    """What a process needs to serve or run commands."""
+
+    config: Config
+    engine: Engine
+    db: Database
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def start(config: Config, *, migrate: bool = True) -> Runtime:
+    """Open the database (migrating it to the latest schema unless told not to)."""
+    engine = make_engine(config.database_url, pool_size=config.pool_size)
+    if migrate:
+        upgrade(engine)
+    return Runtime(config, engine, SqlDatabase(engine))
+
+
+def create_app(config: Config, runtime: Runtime | None = None) -> Starlette:
+    """The ASGI app for `config` (or for an already started runtime)."""
+    runtime = runtime or start(config)
+    return create_http_app(
+        AppContext(db=runtime.db, max_body=config.max_body, bench_routes=config.bench_routes)
+    )
+
+
+def app_from_environment() -> Starlette:
+    """The app of a server worker process, configured from STOCKGATE_* variables (see cli serve)."""
+    config = Config.from_env(bench_routes=os.environ.get("STOCKGATE_BENCH_ROUTES") == "1")
+    return create_app(config, start(config, migrate=False))

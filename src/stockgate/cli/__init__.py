@@ -1,0 +1,1 @@
+"""The stockgate command line (names pinned by supplier.md section 2)."""

@@ -1,0 +1,53 @@
+"""`stockgate serve`: the HTTP server (ghost API, health; admin API and back-office as they come)."""
+
+from __future__ import annotations
+
+import os
+
+import click
+import uvicorn
+
+from stockgate.bootstrap import URL_VARIABLE
+from stockgate.cli.common import database_option, runtime
+from stockgate.services.demo import load_demo
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option("--demo", is_flag=True, help="Load demo data into an empty database and print credentials.")
+@click.option("--bench", is_flag=True, hidden=True, help="Add the benchmark's constant route.")
+@database_option
+def serve(host: str, port: int, workers: int, demo: bool, bench: bool, database_url: str | None) -> None:
+    """Serve the ghost API over HTTP."""
+    with runtime(database_url) as rt:  # migrates once, before any worker starts
+        url = rt.config.database_url
+        if demo:
+            account = load_demo(rt.db)
+            base = f"http://{host}:{port}"
+            click.echo("demo data " + ("loaded" if account.created else "already present"))
+            click.echo(f"API key:  {account.api_key}")
+            click.echo(f"password: {account.password}")
+            click.echo("try:")
+            click.echo(
+                f"  curl -u {account.api_key}:{account.password} -H 'Accept: application/json' "
+                f"{base}/restful/ghost/orders/dropshipping/locked"
+            )
+    # Workers are separate processes: they find their configuration in the environment.
+    os.environ[URL_VARIABLE] = url
+    if bench:
+        os.environ["STOCKGATE_BENCH_ROUTES"] = "1"
+    uvicorn.run(
+        "stockgate.bootstrap:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        log_level="warning",
+    )
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(serve)

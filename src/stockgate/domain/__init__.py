@@ -1,0 +1,1 @@
+"""Pure business rules: no I/O, nothing but the standard library."""

@@ -1,0 +1,1 @@
+"""HTTP entry points: the app factory, ghost API routes, auth, the error table."""

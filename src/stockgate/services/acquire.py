@@ -1,0 +1,47 @@
+"""E5: an order shipped to the account's own address (seed 001, ghost API 4.6)."""
+
+from __future__ import annotations
+
+from stockgate.domain.errors import LineUnavailable
+from stockgate.domain.orders import AcquireRequest
+from stockgate.services.auth import Principal
+from stockgate.services.ordering import OrderBook, OrderDraft
+from stockgate.services.ports import Database, Tx
+from stockgate.services.reservations import check_known
+
+
+def acquire(db: Database, *, principal: Principal, request: AcquireRequest, actor: str) -> int:
+    """Create the order from the lock first, then free stock; a line that gets nothing is an error."""
+    named = sorted(request.lines)
+
+    def work(tx: Tx) -> int:
+        account = tx.accounts.lock(principal.account_id)
+        lines = tx.stock.lines_for_update(account.id, named)
+        check_known(named, lines)
+        book = OrderBook(tx, account, lines, tx.carriers.for_account(account.id), actor)
+        takes = book.takes(request.lines)
+        for sid in named:
+            if sid not in takes:
+                raise LineUnavailable(sid)
+        address = {
+            "recipient": account.name or account.email,
+            "street_name": account.street_name,
+            "address_number": account.address_number,
+            "zip": account.zip,
+            "city": account.city,
+            "province": account.province,
+            "countrycode": account.countrycode or None,
+        }
+        draft = OrderDraft(
+            kind="acquire",
+            lines=request.lines,
+            country=account.countrycode,
+            carrier_id=request.carrier_id,
+            auto_confirm=request.auto_confirm,
+            address=address,
+        )
+        order_id = book.create(draft, takes)
+        book.finish()
+        return order_id
+
+    return db.write(work)

@@ -1,0 +1,76 @@
+"""Supplier-side stock: set on-hand quantities, see and release reservations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from stockgate.domain.errors import InvalidInput
+from stockgate.services.accounts import find_account_row
+from stockgate.services.ports import Database, LedgerEntry, Tx
+
+
+def set_stock(db: Database, *, stock_id: int, quantity: int, actor: str, reason: str = "") -> int:
+    """Set a model's on-hand quantity (never below what is locked). Answers the previous quantity."""
+    if quantity < 0:
+        raise InvalidInput("quantity", "quantity cannot be negative")
+
+    def work(tx: Tx) -> int:
+        before = tx.stock.set_on_hand(stock_id, quantity)
+        if before != quantity:
+            tx.ledger.append(
+                [
+                    LedgerEntry(
+                        "stock",
+                        actor,
+                        reason or "stock set",
+                        stock_id=stock_id,
+                        on_hand_delta=quantity - before,
+                    )
+                ]
+            )
+        return before
+
+    return db.write(work)
+
+
+@dataclass(frozen=True, slots=True)
+class Holding:
+    email: str
+    stock_id: int
+    quantity: int
+
+
+def list_reservations(db: Database, *, email: str | None = None) -> list[Holding]:
+    """Who holds what locked, for every account or one."""
+
+    def work(tx: Tx) -> list[Holding]:
+        account_id = find_account_row(tx, email).id if email else None
+        emails = {row.id: row.email for row, _held in tx.accounts.listing()}
+        return [Holding(emails[a], s, q) for a, s, q in tx.stock.holdings(account_id)]
+
+    return db.read(work)
+
+
+def release_reservation(db: Database, *, email: str, stock_id: int | None = None, actor: str) -> int:
+    """Release an account's locks (all, or one model). Answers the number of units released."""
+
+    def work(tx: Tx) -> int:
+        account = tx.accounts.lock(find_account_row(tx, email).id)
+        released = tx.stock.release(account.id, stock_id)
+        tx.ledger.append(
+            [
+                LedgerEntry(
+                    "lock",
+                    actor,
+                    "released by the supplier",
+                    account_id=account.id,
+                    stock_id=sid,
+                    order_id=account.reservation_id,
+                    locked_delta=-quantity,
+                )
+                for sid, quantity in released
+            ]
+        )
+        return sum(q for _, q in released)
+
+    return db.write(work)

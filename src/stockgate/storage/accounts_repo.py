@@ -1,0 +1,80 @@
+"""Dropshipper accounts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Row, func, insert, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from stockgate.domain.dates import utc_now
+from stockgate.domain.errors import Conflict, NotFound
+from stockgate.services.ports import AccountRow, Credentials
+from stockgate.storage.tables import accounts, reservation_lines
+
+_ROW_COLUMNS = [accounts.c[name] for name in AccountRow.__dataclass_fields__]
+
+
+class SqlAccounts:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def credentials(self, api_key_hash: str) -> Credentials | None:
+        row = self._c.execute(
+            select(
+                accounts.c.id, accounts.c.password_hash, accounts.c.enabled, accounts.c.reservation_id
+            ).where(accounts.c.api_key_hash == api_key_hash)
+        ).first()
+        return None if row is None else Credentials(int(row[0]), str(row[1]), bool(row[2]), row[3])
+
+    def lock(self, account_id: int) -> AccountRow:
+        row = self._c.execute(
+            select(*_ROW_COLUMNS).where(accounts.c.id == account_id).with_for_update()
+        ).first()
+        if row is None:
+            raise NotFound("account", account_id)
+        return _account(row)
+
+    def by_email(self, email: str) -> AccountRow | None:
+        row = self._c.execute(
+            select(*_ROW_COLUMNS).where(func.lower(accounts.c.email) == email.strip().lower())
+        ).first()
+        return None if row is None else _account(row)
+
+    def create(self, values: Mapping[str, Any]) -> int:
+        statement = insert(accounts).values(created_at=utc_now(), **values).returning(accounts.c.id)
+        try:
+            with self._c.begin_nested():
+                return int(self._c.execute(statement).scalar_one())
+        except IntegrityError:  # a concurrent creation of the same e-mail or key won the race
+            raise Conflict(f"an account with e-mail {values.get('email')} already exists") from None
+
+    def update(self, account_id: int, values: Mapping[str, Any]) -> None:
+        self._c.execute(accounts.update().where(accounts.c.id == account_id).values(**values))
+
+    def add_credit(self, account_id: int, delta: Decimal) -> Decimal:
+        """Add `delta` to the balance; the CHECK constraint refuses a negative result."""
+        result = self._c.execute(
+            accounts.update()
+            .where(accounts.c.id == account_id)
+            .values(ecredit=accounts.c.ecredit + delta)
+            .returning(accounts.c.ecredit)
+        )
+        return Decimal(result.scalar_one())
+
+    def listing(self) -> list[tuple[AccountRow, int]]:
+        """Every account with the number of units it holds locked."""
+        held = (
+            select(func.coalesce(func.sum(reservation_lines.c.quantity), 0))
+            .where(reservation_lines.c.account_id == accounts.c.id)
+            .scalar_subquery()
+        )
+        rows = self._c.execute(select(*_ROW_COLUMNS, held).order_by(accounts.c.id)).all()
+        return [(_account(row), int(row[-1])) for row in rows]
+
+
+def _account(row: Row[Any] | Any) -> AccountRow:
+    return AccountRow(*row[: len(_ROW_COLUMNS)])

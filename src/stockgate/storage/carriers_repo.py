@@ -1,0 +1,68 @@
+"""Carriers and per-account carrier lists."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Row, exists, func, select
+from sqlalchemy.engine import Connection
+
+from stockgate.domain.carriers import Carrier
+from stockgate.storage.tables import account_carriers, carriers
+from stockgate.storage.upsert import upsert
+
+
+class SqlCarriers:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def all(self) -> list[Carrier]:
+        rows = self._c.execute(select(carriers).order_by(carriers.c.id)).all()
+        return [_carrier(row, row.cost) for row in rows]
+
+    def for_account(self, account_id: int) -> list[Carrier]:
+        # An account with its own list sees only those carriers, at its own cost where one is set.
+        own = (
+            select(carriers, func.coalesce(account_carriers.c.cost, carriers.c.cost).label("own_cost"))
+            .join(account_carriers, account_carriers.c.carrier_id == carriers.c.id)
+            .where(account_carriers.c.account_id == account_id)
+        )
+        everyone = select(carriers, carriers.c.cost.label("own_cost")).where(
+            ~exists().where(account_carriers.c.account_id == account_id)
+        )
+        rows = self._c.execute(own.union_all(everyone).order_by("id")).all()
+        return [_carrier(row, row.own_cost) for row in rows]
+
+    def upsert(self, carrier: Carrier) -> None:
+        values = {
+            "id": carrier.id,
+            "name": carrier.name,
+            "cost": carrier.cost,
+            "countries": ",".join(sorted(carrier.countries)),
+            "max_weight": carrier.max_weight,
+            "is_default": carrier.is_default,
+        }
+        if carrier.is_default:
+            self._c.execute(carriers.update().where(carriers.c.id != carrier.id).values(is_default=False))
+        self._c.execute(upsert(self._c, carriers, ["id"]), [values])
+
+    def set_for_account(self, account_id: int, entries: Sequence[tuple[int, object]]) -> None:
+        self._c.execute(account_carriers.delete().where(account_carriers.c.account_id == account_id))
+        if entries:
+            self._c.execute(
+                account_carriers.insert(),
+                [{"account_id": account_id, "carrier_id": cid, "cost": cost} for cid, cost in entries],
+            )
+
+
+def _carrier(row: Row[tuple[object, ...]], cost: object) -> Carrier:
+    m = row._mapping
+    countries = frozenset(c for c in str(m["countries"]).split(",") if c)
+    return Carrier(
+        id=int(m["id"]),
+        name=str(m["name"]),
+        cost=cost,  # type: ignore[arg-type]
+        countries=countries,
+        max_weight=m["max_weight"],
+        is_default=bool(m["is_default"]),
+    )

@@ -1,0 +1,151 @@
+"""Models' stock and the accounts' locks on them.
+
+Rows are locked in ascending stock_id order (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE already
+serialises writers), so two transactions over the same models can never wait on each other in a cycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy.engine import Connection
+
+from stockgate.domain.dates import utc_now
+from stockgate.domain.errors import Conflict, UnknownStockId
+from stockgate.services.ports import ReservedModel, StockChange, StockLine
+from stockgate.storage.tables import models, reservation_lines
+from stockgate.storage.upsert import upsert
+
+_mine = reservation_lines.alias("mine")
+
+_LINES = (
+    select(
+        models.c.id,
+        models.c.on_hand,
+        models.c.locked,
+        func.coalesce(_mine.c.quantity, 0),
+        models.c.taxable,
+        models.c.weight,
+    )
+    .select_from(
+        models.outerjoin(
+            _mine, and_(_mine.c.stock_id == models.c.id, _mine.c.account_id == bindparam("account_id"))
+        )
+    )
+    .where(models.c.id.in_(bindparam("stock_ids", expanding=True)))
+    .order_by(models.c.id)
+    .with_for_update(of=models)
+)
+
+_MOVE = (
+    models.update()
+    .where(models.c.id == bindparam("b_id"))
+    .values(
+        on_hand=models.c.on_hand + bindparam("b_on_hand"),
+        locked=models.c.locked + bindparam("b_locked"),
+        updated_at=bindparam("b_now"),
+    )
+)
+
+_RESERVATION_COLUMNS = (
+    reservation_lines.c.stock_id,
+    reservation_lines.c.quantity,
+    models.c.on_hand - models.c.locked,
+)
+
+
+class SqlStock:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def lines_for_update(self, account_id: int, stock_ids: Iterable[int]) -> dict[int, StockLine]:
+        rows = self._c.execute(_LINES, {"account_id": account_id, "stock_ids": sorted(set(stock_ids))})
+        return {row[0]: StockLine(*row) for row in rows}
+
+    def apply(self, account_id: int, changes: Sequence[StockChange]) -> None:
+        now = utc_now()
+        moves = [
+            {"b_id": c.stock_id, "b_on_hand": c.on_hand_delta, "b_locked": c.locked_delta, "b_now": now}
+            for c in changes
+            if c.on_hand_delta or c.locked_delta
+        ]
+        if moves:
+            self._c.execute(_MOVE, moves)
+        kept = [
+            {"account_id": account_id, "stock_id": c.stock_id, "quantity": c.mine_after}
+            for c in changes
+            if c.locked_delta and c.mine_after > 0
+        ]
+        if kept:
+            self._c.execute(upsert(self._c, reservation_lines, ["account_id", "stock_id"]), kept)
+        gone = [c.stock_id for c in changes if c.locked_delta and c.mine_after == 0]
+        if gone:
+            self._c.execute(
+                reservation_lines.delete().where(
+                    reservation_lines.c.account_id == account_id, reservation_lines.c.stock_id.in_(gone)
+                )
+            )
+
+    def reservation(self, account_id: int, also: Iterable[int] = ()) -> list[ReservedModel]:
+        held = (
+            select(*_RESERVATION_COLUMNS)
+            .join(models, models.c.id == reservation_lines.c.stock_id)
+            .where(reservation_lines.c.account_id == account_id)
+        )
+        extra = sorted(set(also))
+        if not extra:
+            rows = self._c.execute(held.order_by(reservation_lines.c.stock_id)).all()
+        else:
+            named = (
+                select(
+                    models.c.id,
+                    func.coalesce(_mine.c.quantity, 0),
+                    models.c.on_hand - models.c.locked,
+                )
+                .select_from(
+                    models.outerjoin(
+                        _mine, and_(_mine.c.stock_id == models.c.id, _mine.c.account_id == account_id)
+                    )
+                )
+                .where(or_(models.c.id.in_(extra), _mine.c.quantity.is_not(None)))
+                .order_by(models.c.id)
+            )
+            rows = self._c.execute(named).all()
+        return [ReservedModel(int(r[0]), int(r[1]), int(r[2])) for r in rows]
+
+    def set_on_hand(self, stock_id: int, quantity: int) -> int:
+        row = self._c.execute(
+            select(models.c.on_hand, models.c.locked).where(models.c.id == stock_id).with_for_update()
+        ).first()
+        if row is None:
+            raise UnknownStockId(stock_id)
+        if quantity < row.locked:
+            raise Conflict(f"stock_id {stock_id} has {row.locked} units locked; on-hand cannot go below that")
+        self._c.execute(
+            models.update().where(models.c.id == stock_id).values(on_hand=quantity, updated_at=utc_now())
+        )
+        return int(row.on_hand)
+
+    def release(self, account_id: int, stock_id: int | None) -> list[tuple[int, int]]:
+        """Drop the account's locks (all, or one model); answers the (stock_id, quantity) released."""
+        query = select(reservation_lines.c.stock_id, reservation_lines.c.quantity).where(
+            reservation_lines.c.account_id == account_id
+        )
+        if stock_id is not None:
+            query = query.where(reservation_lines.c.stock_id == stock_id)
+        held = [(int(r[0]), int(r[1])) for r in self._c.execute(query.order_by(reservation_lines.c.stock_id))]
+        if held:
+            # Lock the models first, in id order, like every other writer.
+            self._c.execute(_LINES, {"account_id": account_id, "stock_ids": [s for s, _ in held]})
+            self.apply(account_id, [StockChange(s, 0, -q, 0) for s, q in held])
+        return held
+
+    def holdings(self, account_id: int | None) -> list[tuple[int, int, int]]:
+        """(account_id, stock_id, quantity) of every lock, or of one account's."""
+        query = select(
+            reservation_lines.c.account_id, reservation_lines.c.stock_id, reservation_lines.c.quantity
+        ).order_by(reservation_lines.c.account_id, reservation_lines.c.stock_id)
+        if account_id is not None:
+            query = query.where(reservation_lines.c.account_id == account_id)
+        return [(int(a), int(s), int(q)) for a, s, q in self._c.execute(query)]

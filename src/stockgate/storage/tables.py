@@ -1,0 +1,235 @@
+"""The schema, as SQLAlchemy Core tables. Migrations (storage/migrations) create exactly this.
+
+Invariants that must survive any bug above this layer live here as CHECK constraints.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from stockgate.storage.types import Money, Weight
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+Instant = DateTime(timezone=True)
+# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+products = Table(
+    "products",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=False),
+    Column("code", String(100), nullable=False, server_default=""),
+    Column("name", String(300), nullable=False, server_default=""),
+    Column("street_price", Money(), nullable=False, server_default="0"),
+    Column("suggested_price", Money(), nullable=False, server_default="0"),
+    Column("taxable", Money(), nullable=False, server_default="0"),
+    Column("best_taxable", Money(), nullable=False, server_default="0"),
+    Column("currency", String(3), nullable=False, server_default="EUR"),
+    Column("weight", Weight(), nullable=False, server_default="0"),
+    Column("madein", String(100), nullable=False, server_default=""),
+    Column("hs", String(30), nullable=False, server_default=""),
+    Column("online", Boolean, nullable=False, server_default="1"),
+    Column("intangible", Boolean, nullable=False, server_default="0"),
+    # Localized texts {"description": {"en_US": "..."}} and pictures [{"id", "url", "name", "modelIds"}]:
+    # read and written whole, never queried inside, so JSON text is the cheapest faithful form.
+    Column("localizations", Text, nullable=False, server_default="{}"),
+    Column("pictures", Text, nullable=False, server_default="[]"),
+    Column("updated_at", Instant, nullable=False),
+)
+Index("ix_products_updated_at", products.c.updated_at)
+Index("ix_products_code", products.c.code)
+
+product_tags = Table(
+    "product_tags",
+    metadata,
+    Column("product_id", Id, ForeignKey("products.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", Integer, primary_key=True),
+    Column("name", String(50), nullable=False),
+    Column("value", String(200), nullable=False),
+    Column("locale_values", Text, nullable=False, server_default="{}"),  # {"en_US": "..."}
+)
+Index("ix_product_tags_filter", product_tags.c.tag_id, product_tags.c.value)
+
+locales = Table(
+    "locales",
+    metadata,
+    Column("code", String(10), primary_key=True),
+    Column("name", String(100), nullable=False),
+)
+
+models = Table(
+    "models",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=False),  # the stock_id
+    Column("product_id", Id, ForeignKey("products.id", ondelete="CASCADE"), nullable=False),
+    Column("model", String(200), nullable=False, server_default=""),
+    Column("code", String(100), nullable=False, server_default=""),
+    Column("barcode", String(100), nullable=False, server_default=""),
+    Column("color", String(100), nullable=False, server_default=""),
+    Column("size", String(50), nullable=False, server_default=""),
+    Column("street_price", Money(), nullable=False, server_default="0"),
+    Column("suggested_price", Money(), nullable=False, server_default="0"),
+    Column("taxable", Money(), nullable=False, server_default="0"),
+    Column("best_taxable", Money(), nullable=False, server_default="0"),
+    Column("currency", String(3), nullable=False, server_default="EUR"),
+    Column("weight", Weight(), nullable=False, server_default="0"),
+    Column("backorder", Boolean, nullable=False, server_default="0"),
+    Column("on_hand", Integer, nullable=False, server_default="0"),
+    Column("locked", Integer, nullable=False, server_default="0"),
+    Column("updated_at", Instant, nullable=False),
+    CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
+    CheckConstraint("locked >= 0 AND locked <= on_hand", name="locked_within_on_hand"),
+)
+Index("ix_models_product_id", models.c.product_id)
+Index("ix_models_code", models.c.code)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("name", String(200), nullable=False, server_default=""),
+    # Only a SHA-256 of the API key is kept: a stolen database does not hand out working keys.
+    Column("api_key_hash", String(64), nullable=False, unique=True),
+    Column("api_key_hint", String(8), nullable=False),  # the key's first characters, for humans
+    Column("password_hash", String(200), nullable=False),
+    Column("ecredit", Money(), nullable=False, server_default="0"),
+    Column("auto_confirm", Boolean, nullable=False, server_default="0"),
+    Column("enabled", Boolean, nullable=False, server_default="1"),
+    Column("reservation_id", Id, nullable=True),  # the 5003 order, allocated on the first lock
+    Column("street_name", String(200), nullable=False, server_default=""),
+    Column("address_number", String(50), nullable=False, server_default=""),
+    Column("zip", String(20), nullable=False, server_default=""),
+    Column("city", String(100), nullable=False, server_default=""),
+    Column("province", String(100), nullable=False, server_default=""),
+    Column("countrycode", String(2), nullable=False, server_default=""),
+    Column("created_at", Instant, nullable=False),
+    CheckConstraint("ecredit >= 0", name="ecredit_not_negative"),
+)
+
+carriers = Table(
+    "carriers",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=False),
+    Column("name", String(100), nullable=False),
+    Column("cost", Money(), nullable=False),
+    Column("countries", String(1000), nullable=False, server_default=""),  # "IT,FR"; empty: all
+    Column("max_weight", Weight(), nullable=True),
+    Column("is_default", Boolean, nullable=False, server_default="0"),
+    CheckConstraint("cost >= 0", name="cost_not_negative"),
+)
+
+# When an account has rows here it may use only those carriers, at the cost given (or the carrier's).
+account_carriers = Table(
+    "account_carriers",
+    metadata,
+    Column("account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("carrier_id", Id, ForeignKey("carriers.id", ondelete="CASCADE"), primary_key=True),
+    Column("cost", Money(), nullable=True),
+)
+
+reservation_lines = Table(
+    "reservation_lines",
+    metadata,
+    Column("account_id", Id, ForeignKey("accounts.id"), primary_key=True),
+    Column("stock_id", Id, ForeignKey("models.id"), primary_key=True),
+    Column("quantity", Integer, nullable=False),
+    CheckConstraint("quantity > 0", name="quantity_positive"),
+)
+Index("ix_reservation_lines_stock_id", reservation_lines.c.stock_id)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("account_id", Id, ForeignKey("accounts.id"), nullable=False),
+    Column("kind", String(12), nullable=False),  # reservation | dropship | acquire
+    Column("key", String(100), nullable=True),  # the shop's own order id (ext_ref)
+    Column("status", Integer, nullable=False),
+    Column("substatus", Integer, nullable=True),
+    Column("order_date", Instant, nullable=True),
+    Column("carrier_id", Id, nullable=True),
+    Column("carrier_name", String(100), nullable=True),
+    Column("carrier_cost", Money(), nullable=True),
+    Column("total", Money(), nullable=False, server_default="0"),
+    Column("paid", Money(), nullable=False, server_default="0"),  # debited from e-credit, still held
+    Column("recipient", String(200), nullable=True),
+    Column("careof", String(200), nullable=True),
+    Column("cfpiva", String(50), nullable=True),
+    Column("customer_key", String(100), nullable=True),
+    Column("notes", Text, nullable=True),
+    Column("street_type", String(50), nullable=True),
+    Column("street_name", String(200), nullable=True),
+    Column("address_number", String(50), nullable=True),
+    Column("zip", String(20), nullable=True),
+    Column("city", String(100), nullable=True),
+    Column("province", String(100), nullable=True),
+    Column("countrycode", String(2), nullable=True),
+    Column("phone_prefix", String(20), nullable=True),
+    Column("phone_number", String(50), nullable=True),
+    Column("tracking_code", String(100), nullable=True),
+    Column("tracking_url", String(500), nullable=True),
+    Column("tracking_carrier", String(100), nullable=True),
+    Column("created_at", Instant, nullable=False),
+    Column("last_update", Instant, nullable=False),
+    UniqueConstraint("account_id", "key", name="uq_orders_account_key"),
+    CheckConstraint("total >= 0 AND paid >= 0 AND paid <= total", name="money_consistent"),
+)
+Index("ix_orders_status_created", orders.c.status, orders.c.created_at)
+Index("ix_orders_account_created", orders.c.account_id, orders.c.created_at)
+
+order_lines = Table(
+    "order_lines",
+    metadata,
+    Column("order_id", Id, ForeignKey("orders.id"), primary_key=True),
+    Column("stock_id", Id, ForeignKey("models.id"), primary_key=True),
+    Column("quantity", Integer, nullable=False),
+    Column("unit_price", Money(), nullable=False),
+    Column("from_lock", Integer, nullable=False, server_default="0"),
+    CheckConstraint("quantity > 0 AND from_lock >= 0 AND from_lock <= quantity", name="quantity_sane"),
+)
+Index("ix_order_lines_stock_id", order_lines.c.stock_id)
+
+# Append-only: every change of on-hand, locks, credit and order status, with who and why.
+ledger = Table(
+    "ledger",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("at", Instant, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),  # stock | lock | credit | status | order
+    Column("reason", String(500), nullable=False, server_default=""),
+    Column("account_id", Id, nullable=True),
+    Column("stock_id", Id, nullable=True),
+    Column("order_id", Id, nullable=True),
+    Column("on_hand_delta", Integer, nullable=False, server_default="0"),
+    Column("locked_delta", Integer, nullable=False, server_default="0"),
+    Column("credit_delta", Money(), nullable=False, server_default="0"),
+    Column("status", Integer, nullable=True),
+)
+Index("ix_ledger_account_id", ledger.c.account_id)
+Index("ix_ledger_order_id", ledger.c.order_id)
+Index("ix_ledger_stock_id", ledger.c.stock_id)

@@ -1,0 +1,49 @@
+"""Column types: exact decimals stored as scaled integers.
+
+SQLite has no decimal type (it would round through floats); integers are exact on both engines, and
+SUM() over them stays exact, which the invariant check relies on.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import BigInteger
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+
+class ScaledDecimal(TypeDecorator[Decimal]):
+    """A Decimal with a fixed number of places, stored as an integer count of the smallest unit."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def __init__(self, places: int) -> None:
+        super().__init__()
+        self.places = places
+        self._unit = Decimal(1).scaleb(-places)
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> int | None:
+        if value is None:
+            return None
+        scaled = Decimal(value).scaleb(self.places)
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"{value} has more than {self.places} decimal places")
+        return int(scaled)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return Decimal(int(value)).scaleb(-self.places).quantize(self._unit)
+
+
+def Money() -> ScaledDecimal:
+    """Euros with two places (cents in the database)."""
+    return ScaledDecimal(2)
+
+
+def Weight() -> ScaledDecimal:
+    """Kilograms with three places (grams in the database)."""
+    return ScaledDecimal(3)
