@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
-import ghost_samples as samples
 import pytest
-from conftest import FakeServer
 from stockgate_client import (
     Carrier,
     Client,
@@ -20,6 +18,9 @@ from stockgate_client import (
     ReturnStatus,
     TagValue,
 )
+
+from tests.client import ghost_samples as samples
+from tests.client.conftest import FakeServer
 
 
 def test_carriers(client: Client, server: FakeServer, fmt: str) -> None:

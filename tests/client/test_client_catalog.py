@@ -6,10 +6,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
-import ghost_samples as samples
 import httpx
 import pytest
-from conftest import FakeServer
 from stockgate_client import (
     Client,
     DecodingError,
@@ -20,6 +18,9 @@ from stockgate_client import (
     TransportError,
 )
 from stockgate_client.codecs import codec_for
+
+from tests.client import ghost_samples as samples
+from tests.client.conftest import FakeServer
 
 
 class Chunks(httpx.SyncByteStream):

@@ -6,13 +6,14 @@ import json
 from functools import partial
 from pathlib import Path
 
-import ghost_samples as samples
 import httpx
 import pytest
 from click.testing import CliRunner, Result
-from conftest import FakeServer
 from stockgate_client import Client, Retries
 from stockgate_client.cli import commands
+
+from tests.client import ghost_samples as samples
+from tests.client.conftest import FakeServer
 
 ENV = {"STOCKGATE_URL": "http://ghost.test", "STOCKGATE_API_KEY": "key", "STOCKGATE_PASSWORD": "pw"}
 SEED_ORDER = {

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import ghost_samples as samples
 import pytest
-from conftest import FakeServer
 from stockgate_client import (
     ApiError,
     AuthenticationError,
@@ -21,6 +19,9 @@ from stockgate_client import (
     TransportError,
 )
 from stockgate_client.retries import parse_retry_after
+
+from tests.client import ghost_samples as samples
+from tests.client.conftest import FakeServer
 
 TEXT = "text/plain; charset=utf-8"
 

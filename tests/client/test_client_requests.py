@@ -7,10 +7,11 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-import ghost_samples as samples
 import pytest
-from conftest import FakeServer
 from stockgate_client import Client, DropshipOrder, Line, Operation, ReturnItem, ReturnReason
+
+from tests.client import ghost_samples as samples
+from tests.client.conftest import FakeServer
 
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import ghost_samples as samples
 import httpx
 import pytest
-from conftest import FakeServer
 from stockgate_client import (
     Client,
     DropshipOrder,
@@ -17,6 +15,9 @@ from stockgate_client import (
     TransportError,
 )
 from stockgate_client.errors import BadRequest, NotFound
+
+from tests.client import ghost_samples as samples
+from tests.client.conftest import FakeServer
 
 
 def _unavailable() -> httpx.Response:
