@@ -23,6 +23,7 @@ MINUS_FIVE = timezone(timedelta(hours=-5))
             datetime(2017, 1, 31, 23, 59, 59, tzinfo=timezone(timedelta(hours=-5))),
         ),
         ("  2021/02/03 14:36:55 +0000 ", datetime(2021, 2, 3, 14, 36, 55, tzinfo=UTC)),
+        ("2021/02/03 14:36:55", datetime(2021, 2, 3, 14, 36, 55, tzinfo=UTC)),
     ],
 )
 def test_parse_ghost_date(text: str, expected: datetime) -> None:

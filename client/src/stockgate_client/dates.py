@@ -9,6 +9,7 @@ from decimal import Decimal
 __all__ = ["format_ghost_date", "parse_ghost_date", "parse_instant"]
 
 _GHOST_FORMAT = "%Y/%m/%d %H:%M:%S %z"
+_GHOST_FORMAT_NO_OFFSET = "%Y/%m/%d %H:%M:%S"
 # The seed writes an RFC 822 offset without its sign ("0800"): that means a positive offset.
 _UNSIGNED_OFFSET = re.compile(r"^(.*\s)(\d{4})$")
 
@@ -21,11 +22,14 @@ def format_ghost_date(value: datetime) -> str:
 
 
 def parse_ghost_date(text: str) -> datetime:
-    """Read a ``yyyy/MM/dd HH:mm:ss Z`` date into an aware datetime."""
+    """Read a ``yyyy/MM/dd HH:mm:ss Z`` date into an aware datetime (no offset at all: UTC)."""
     text = text.strip()
     unsigned = _UNSIGNED_OFFSET.match(text)
     if unsigned:
         text = f"{unsigned.group(1)}+{unsigned.group(2)}"
+    if len(text) == len("2021/02/03 14:36:55"):
+        # Some servers drop the offset; failing the whole status poll over it would help no one.
+        return datetime.strptime(text, _GHOST_FORMAT_NO_OFFSET).replace(tzinfo=UTC)
     return datetime.strptime(text, _GHOST_FORMAT)
 
 
