@@ -6,6 +6,7 @@ only ever speaks HTTP to it, like any shop would.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -221,3 +222,30 @@ def test_unknown_orders(ghost: Client, stock: list[int]) -> None:
         ghost.order_status(987654)
     with pytest.raises(NotFound):
         ghost.order_status_by_key("no-such-key")
+
+
+def test_command_line_against_a_running_server(runtime: Runtime, shop: Shop, stock: list[int]) -> None:
+    from click.testing import CliRunner
+    from stockgate_client.cli import commands
+
+    a = stock[0]
+    with serving(create_app(runtime.config, runtime)) as base_url:
+        env = {
+            "STOCKGATE_URL": base_url,
+            "STOCKGATE_API_KEY": shop.api_key,
+            "STOCKGATE_PASSWORD": shop.password,
+        }
+        runner = CliRunner()
+        locked = runner.invoke(commands, ["--format", "xml", "reserve", "lock", f"{a}=3", "--json"], env=env)
+        assert locked.exit_code == 0, locked.output
+        assert '"locked": 3' in locked.stdout
+        acquired = runner.invoke(commands, ["acquire", f"{a}=3", "--json"], env=env)
+        assert acquired.exit_code == 0, acquired.output
+        order_id = str(json.loads(acquired.stdout)["order_id"])
+        status = runner.invoke(commands, ["status", order_id], env=env)
+        assert "BOOKED" in status.stdout or "TO_DISPATCH" in status.stdout
+        missing = runner.invoke(commands, ["status", "987654"], env=env)
+        assert missing.exit_code == 4
+        assert missing.stderr.startswith("Error: NotFound (404): ")
+        refused = runner.invoke(commands, ["check"], env={**env, "STOCKGATE_PASSWORD": "wrong"})
+        assert refused.exit_code == 3
