@@ -31,11 +31,18 @@ def test_seed_xml_example(http: TestClient, shop: Shop, stock: list[int]) -> Non
 <carrierId>20</carrierId>
 <autoConfirm>true</autoConfirm>
 </supplierorder>"""
-    response = http.post(ACQUIRE + "/", content=body, auth=shop.auth, headers={"Content-Type": "application/xml", "Accept": "text/plain"})
+    response = http.post(
+        ACQUIRE + "/",
+        content=body,
+        auth=shop.auth,
+        headers={"Content-Type": "application/xml", "Accept": "text/plain"},
+    )
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/plain")
     order_id = int(response.text)
-    status = http.get(STATUS_BY_ID.format(order_id), auth=shop.auth, headers={"Accept": "application/json"}).json()
+    status = http.get(
+        STATUS_BY_ID.format(order_id), auth=shop.auth, headers={"Accept": "application/json"}
+    ).json()
     assert status["orders"][0]["ext_ref"] is None
     assert status["orders"][0]["status"] == 5  # no credit, no auto-confirm
 
@@ -68,7 +75,9 @@ def test_line_that_gets_nothing_is_404_and_changes_nothing(
         "<supplierorder><products>",
     ],
 )
-def test_body_errors_are_429(http: TestClient, shop: Shop, stock: list[int], runtime: Runtime, body: str) -> None:
+def test_body_errors_are_429(
+    http: TestClient, shop: Shop, stock: list[int], runtime: Runtime, body: str
+) -> None:
     response = http.post(ACQUIRE, content=body.replace("{a}", str(stock[0])), auth=shop.auth, headers=XML)
     assert response.status_code == 429
     assert response.text

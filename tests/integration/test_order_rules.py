@@ -35,7 +35,12 @@ def models(runtime: Runtime, catalog: list[int]) -> list[int]:
 
 
 def request(
-    key: str, lines: dict[int, int], *, carrier_id: int | None = None, auto_confirm: bool = True, country: str = "IT"
+    key: str,
+    lines: dict[int, int],
+    *,
+    carrier_id: int | None = None,
+    auto_confirm: bool = True,
+    country: str = "IT",
 ) -> DropshipOrderRequest:
     address = Address(street_name="Roma", zip="10100", city="Torino", countrycode=country)
     return DropshipOrderRequest(
@@ -49,7 +54,9 @@ def request(
 
 
 def place(runtime: Runtime, principal: Principal, *requests: DropshipOrderRequest) -> list[int]:
-    return place_dropship_orders(runtime.db, principal=principal, requests=list(requests), actor="test").order_ids
+    return place_dropship_orders(
+        runtime.db, principal=principal, requests=list(requests), actor="test"
+    ).order_ids
 
 
 def line_total(runtime: Runtime, order_id: int) -> Decimal:
@@ -90,7 +97,10 @@ def test_auto_confirm_branches(
 
 
 def test_no_carrier_assignable_means_booked(
-    runtime: Runtime, make_account: AccountFactory, principal_of: Callable[[Shop], Principal], models: list[int]
+    runtime: Runtime,
+    make_account: AccountFactory,
+    principal_of: Callable[[Shop], Principal],
+    models: list[int],
 ) -> None:
     from stockgate.services.carriers import add_carrier
 
@@ -121,7 +131,9 @@ def test_carrier_choice(
     country: str,
     expected: int,
 ) -> None:
-    [order_id] = place(runtime, principal_of(shop), request("c", {models[0]: 1}, carrier_id=carrier_id, country=country))
+    [order_id] = place(
+        runtime, principal_of(shop), request("c", {models[0]: 1}, carrier_id=carrier_id, country=country)
+    )
     assert show_order(runtime.db, order_id=order_id).fields["carrier_id"] == expected
 
 
@@ -136,7 +148,10 @@ def test_lines_record_the_price_of_the_moment(
 
 
 def test_errors_change_nothing(
-    runtime: Runtime, make_account: AccountFactory, principal_of: Callable[[Shop], Principal], models: list[int]
+    runtime: Runtime,
+    make_account: AccountFactory,
+    principal_of: Callable[[Shop], Principal],
+    models: list[int],
 ) -> None:
     shop = make_account(ecredit="1000")
     principal = principal_of(shop)
@@ -162,7 +177,7 @@ def test_same_key_twenty_times_at_once_makes_one_order(
         try:
             start.wait()
             answers.extend(place(runtime, principal, request("same", {models[0]: 1})))
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=post) for _ in range(20)]
@@ -192,7 +207,10 @@ def counted(runtime: Runtime) -> Iterator[list[str]]:
 
 
 def test_a_two_line_order_takes_at_most_twelve_statements(
-    runtime: Runtime, make_account: AccountFactory, principal_of: Callable[[Shop], Principal], models: list[int]
+    runtime: Runtime,
+    make_account: AccountFactory,
+    principal_of: Callable[[Shop], Principal],
+    models: list[int],
 ) -> None:
     shop = make_account(ecredit="1000")
     principal = principal_of(shop)
@@ -205,7 +223,10 @@ def test_a_two_line_order_takes_at_most_twelve_statements(
 
 
 def test_acquire_rules(
-    runtime: Runtime, make_account: AccountFactory, principal_of: Callable[[Shop], Principal], models: list[int]
+    runtime: Runtime,
+    make_account: AccountFactory,
+    principal_of: Callable[[Shop], Principal],
+    models: list[int],
 ) -> None:
     shop = make_account(ecredit="1000")
     principal = principal_of(shop)
@@ -218,7 +239,9 @@ def test_acquire_rules(
     assert order["status"] == 2 and order["substatus"] == 1
     # more than reserved: the extra comes from free stock, clamped (a: 3 locked + 6 free = 9)
     order_id = acquire(runtime.db, principal=principal, request=AcquireRequest({a: 50}), actor="t")
-    assert [(line.quantity, line.from_lock) for line in show_order(runtime.db, order_id=order_id).lines] == [(9, 3)]
+    assert [(line.quantity, line.from_lock) for line in show_order(runtime.db, order_id=order_id).lines] == [
+        (9, 3)
+    ]
     # nothing left anywhere: 404-style error, nothing changed
     with pytest.raises(LineUnavailable):
         acquire(runtime.db, principal=principal, request=AcquireRequest({a: 1, b: 1}), actor="t")
