@@ -152,3 +152,11 @@ def test_connection_failure_is_a_transport_error(client: Client, server: FakeSer
 def test_retry_after_header(header: str | None, seconds: float | None) -> None:
     now = datetime(2015, 10, 21, 7, 28, 0, tzinfo=UTC)
     assert parse_retry_after(header, now=now) == seconds
+
+
+def test_redirect_is_reported_not_followed(client: Client, server: FakeServer) -> None:
+    server.reply(301, "", Location="https://ghost.test/restful/export/carriers")
+    with pytest.raises(ApiError, match="redirected to https://ghost") as raised:
+        client.carriers()
+    assert raised.value.status == 301
+    assert len(server.requests) == 1

@@ -108,6 +108,9 @@ class Client:
     @staticmethod
     def _error(response: httpx.Response, call: calls.Call[T]) -> StockgateError:
         message, code = error_details(response.headers.get("content-type"), response.content)
+        if response.is_redirect:
+            # Redirects are not followed: a POST would silently turn into a GET on the way.
+            message = f"redirected to {response.headers.get('location')}; check the base URL"
         return error_for_status(
             response.status_code,
             message or response.reason_phrase,

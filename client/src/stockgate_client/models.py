@@ -195,7 +195,10 @@ class OrderStatus:
     @property
     def state(self) -> OrderState | None:
         """The status as an OrderState, or None for a code this library does not know."""
-        return OrderState(self.status) if self.status in OrderState._value2member_map_ else None
+        try:
+            return OrderState(self.status)
+        except ValueError:
+            return None
 
 
 @dataclass(frozen=True)
