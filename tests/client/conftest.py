@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
+
 from stockgate_client import Client, Retries
 
 Answer = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]

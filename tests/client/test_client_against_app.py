@@ -14,6 +14,9 @@ from decimal import Decimal
 import httpx
 import pytest
 from starlette.testclient import TestClient
+
+from stockgate.bootstrap import Runtime, create_app
+from stockgate.services.supplier_stock import set_stock
 from stockgate_client import (
     Address,
     AuthenticationError,
@@ -27,9 +30,6 @@ from stockgate_client import (
     Retries,
     TransportError,
 )
-
-from stockgate.bootstrap import Runtime, create_app
-from stockgate.services.supplier_stock import set_stock
 from tests.client.app_transports import InProcessTransport, serving
 from tests.conftest import Shop
 
@@ -226,6 +226,7 @@ def test_unknown_orders(ghost: Client, stock: list[int]) -> None:
 
 def test_command_line_against_a_running_server(runtime: Runtime, shop: Shop, stock: list[int]) -> None:
     from click.testing import CliRunner
+
     from stockgate_client.cli import commands
 
     a = stock[0]

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+
 from stockgate_client import (
     Carrier,
     Client,
@@ -18,7 +19,6 @@ from stockgate_client import (
     ReturnStatus,
     TagValue,
 )
-
 from tests.client import ghost_samples as samples
 from tests.client.conftest import FakeServer
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import httpx
 import pytest
+
 from stockgate_client import (
     Client,
     DecodingError,
@@ -18,7 +19,6 @@ from stockgate_client import (
     TransportError,
 )
 from stockgate_client.codecs import codec_for
-
 from tests.client import ghost_samples as samples
 from tests.client.conftest import FakeServer
 

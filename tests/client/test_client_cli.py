@@ -9,9 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner, Result
+
 from stockgate_client import Client, Retries
 from stockgate_client.cli import commands
-
 from tests.client import ghost_samples as samples
 from tests.client.conftest import FakeServer
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+
 from stockgate_client.dates import format_ghost_date, parse_ghost_date, parse_instant
 
 PLUS_TWO = timezone(timedelta(hours=2))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+
 from stockgate_client import (
     ApiError,
     AuthenticationError,
@@ -19,7 +20,6 @@ from stockgate_client import (
     TransportError,
 )
 from stockgate_client.retries import parse_retry_after
-
 from tests.client import ghost_samples as samples
 from tests.client.conftest import FakeServer
 

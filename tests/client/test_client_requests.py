@@ -8,8 +8,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
-from stockgate_client import Client, DropshipOrder, Line, Operation, ReturnItem, ReturnReason
 
+from stockgate_client import Client, DropshipOrder, Line, Operation, ReturnItem, ReturnReason
 from tests.client import ghost_samples as samples
 from tests.client.conftest import FakeServer
 

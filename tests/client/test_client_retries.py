@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+
 from stockgate_client import (
     Client,
     DropshipOrder,
@@ -15,7 +16,6 @@ from stockgate_client import (
     TransportError,
 )
 from stockgate_client.errors import BadRequest, NotFound
-
 from tests.client import ghost_samples as samples
 from tests.client.conftest import FakeServer
 
