@@ -8,7 +8,7 @@ page in memory.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -43,8 +43,7 @@ _MODEL_COLUMNS = [
 def _conditions(selection: CatalogFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if selection.since is not None:
-        # SQLite keeps instants as UTC text without an offset: compare in UTC on both engines.
-        since = selection.since.astimezone(UTC)
+        since = selection.since
         restocked = select(models.c.product_id).where(models.c.updated_at >= since)
         conditions.append((products.c.updated_at >= since) | products.c.id.in_(restocked))
     for tag_id, value in selection.tags:
@@ -56,10 +55,6 @@ def _conditions(selection: CatalogFilter) -> list[ColumnElement[bool]]:
             )
         )
     return conditions
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 class CatalogReads:
@@ -113,7 +108,7 @@ class CatalogReads:
                     currency,
                     weight,
                     backorder,
-                    _aware(updated_at),
+                    updated_at,
                 )
             )
         return [_product(row, tags.get(row.id, []), variants.get(row.id, [])) for row in rows]
@@ -138,19 +133,19 @@ class CatalogReads:
     def recent_full_exports(self, account_id: int, since: datetime) -> list[datetime]:
         query = (
             select(catalog_exports.c.at)
-            .where(catalog_exports.c.account_id == account_id, catalog_exports.c.at >= since.astimezone(UTC))
+            .where(catalog_exports.c.account_id == account_id, catalog_exports.c.at >= since)
             .order_by(catalog_exports.c.at)
         )
-        return [_aware(at) for at in self._c.execute(query).scalars()]
+        return list(self._c.execute(query).scalars())
 
     def log_full_export(self, account_id: int, at: datetime, forget_before: datetime) -> None:
         self._c.execute(
             catalog_exports.delete().where(
                 catalog_exports.c.account_id == account_id,
-                catalog_exports.c.at < forget_before.astimezone(UTC),
+                catalog_exports.c.at < forget_before,
             )
         )
-        self._c.execute(catalog_exports.insert().values(account_id=account_id, at=at.astimezone(UTC)))
+        self._c.execute(catalog_exports.insert().values(account_id=account_id, at=at))
 
 
 def _product(row: Row[Any], tags: list[TagRecord], variants: list[ModelRecord]) -> ProductRecord:
