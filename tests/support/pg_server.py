@@ -22,6 +22,21 @@ import psycopg
 TEMPLATE = "stockgate_template"
 
 
+def required() -> bool:
+    """In CI (and wherever STOCKGATE_REQUIRE_PG is set) PostgreSQL tests must run, never skip."""
+    return os.environ.get("CI", "").lower() in ("true", "1") or bool(os.environ.get("STOCKGATE_REQUIRE_PG"))
+
+
+def available() -> bool:
+    if os.environ.get("STOCKGATE_TEST_PG_URL"):
+        return True
+    try:
+        _binaries()
+    except RuntimeError:
+        return False
+    return True
+
+
 def _binaries() -> str:
     for candidate in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
         if os.path.exists(os.path.join(candidate, "initdb")):

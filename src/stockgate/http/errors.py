@@ -16,6 +16,7 @@ from stockgate.domain.errors import (
     NothingAvailable,
     UnknownStockId,
 )
+from stockgate.services.ports import Busy
 from stockgate.wire.negotiation import NotAcceptable, UnsupportedMediaType
 
 log = logging.getLogger("stockgate.http")
@@ -41,7 +42,11 @@ _STATUS: list[tuple[type[Exception], int]] = [
     (InvalidInput, 400),
     (UnknownStockId, 400),
     (DomainError, 400),
+    (Busy, 503),
 ]
+
+# How long a client should wait before sending again a request the database was too busy for.
+RETRY_AFTER_BUSY = "1"
 
 
 def status_for(error: Exception, *, order_creation: bool = False) -> int:
@@ -61,4 +66,6 @@ def error_response(error: Exception, *, order_creation: bool = False) -> Respons
         log.exception("unhandled error", exc_info=error)
         return PlainTextResponse("internal error", status_code=500)
     headers = {"WWW-Authenticate": 'Basic realm="stockgate"'} if status == 401 else None
+    if status == 503:
+        headers = {"Retry-After": RETRY_AFTER_BUSY}
     return PlainTextResponse(str(error), status_code=status, headers=headers)
