@@ -95,7 +95,8 @@ def list_(database_url: str | None, as_json: bool) -> None:
     )
 
 
-@accounts.command("credit")
+# A negative amount ("-25.50") must reach the argument rather than be taken for an option.
+@accounts.command("credit", context_settings={"ignore_unknown_options": True})
 @click.argument("email")
 @click.argument("amount", type=AMOUNT)
 @click.option("--note", default="", help="Why: kept in the ledger.")

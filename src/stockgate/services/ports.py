@@ -111,6 +111,36 @@ class Busy(Exception):
     """
 
 
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    stock_id: int
+    quantity: int
+    unit_price: Decimal
+    from_lock: int
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    at: datetime
+    actor: str
+    kind: str
+    reason: str
+    status: int | None
+    stock_id: int | None
+    on_hand_delta: int
+    locked_delta: int
+    credit_delta: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class OrderDetail:
+    """An order as the supplier sees it: everything the row holds, its lines and its history."""
+
+    fields: dict[str, Any]
+    lines: list[OrderLine]
+    history: list[HistoryEntry]
+
+
 class Accounts(Protocol):
     def credentials(self, api_key_hash: str) -> Credentials | None: ...
     def lock(self, account_id: int) -> AccountRow: ...
@@ -137,6 +167,10 @@ class Orders(Protocol):
     def status(
         self, account_id: int, *, order_id: int | None = None, key: str | None = None
     ) -> OrderStatusRow | None: ...
+    def detail(self, order_id: int) -> OrderDetail | None: ...
+    def listing(
+        self, *, status: int | None, account_id: int | None, after_id: int | None, limit: int
+    ) -> list[dict[str, Any]]: ...
 
 
 class Carriers(Protocol):

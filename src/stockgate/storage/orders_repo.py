@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
-from stockgate.services.ports import OrderStatusRow
-from stockgate.storage.tables import order_lines, orders
+from stockgate.services.ports import HistoryEntry, OrderDetail, OrderLine, OrderStatusRow
+from stockgate.storage.tables import accounts, ledger, order_lines, orders
 
 _STATUS_COLUMNS = (
     orders.c.id,
@@ -50,3 +50,65 @@ class SqlOrders:
             query = query.where(orders.c.key == key)
         row = self._c.execute(query).first()
         return None if row is None else OrderStatusRow(*row)
+
+    def detail(self, order_id: int) -> OrderDetail | None:
+        row = self._c.execute(
+            select(orders, accounts.c.email.label("account_email"))
+            .join(accounts, accounts.c.id == orders.c.account_id)
+            .where(orders.c.id == order_id, orders.c.kind != "reservation")
+        ).first()
+        if row is None:
+            return None
+        lines = [
+            OrderLine(int(r.stock_id), int(r.quantity), r.unit_price, int(r.from_lock))
+            for r in self._c.execute(
+                select(order_lines).where(order_lines.c.order_id == order_id).order_by(order_lines.c.stock_id)
+            )
+        ]
+        history = [
+            HistoryEntry(
+                r.at,
+                r.actor,
+                r.kind,
+                r.reason,
+                r.status,
+                r.stock_id,
+                r.on_hand_delta,
+                r.locked_delta,
+                r.credit_delta,
+            )
+            for r in self._c.execute(
+                select(ledger).where(ledger.c.order_id == order_id).order_by(ledger.c.id)
+            )
+        ]
+        return OrderDetail(dict(row._mapping), lines, history)
+
+    def listing(
+        self, *, status: int | None, account_id: int | None, after_id: int | None, limit: int
+    ) -> list[dict[str, Any]]:
+        """Orders newest first, keyset-paginated by id (`after_id`: continue below that id)."""
+        query = (
+            select(
+                orders.c.id,
+                orders.c.key,
+                orders.c.kind,
+                orders.c.status,
+                orders.c.substatus,
+                orders.c.total,
+                orders.c.paid,
+                orders.c.created_at,
+                orders.c.last_update,
+                accounts.c.email.label("account_email"),
+            )
+            .join(accounts, accounts.c.id == orders.c.account_id)
+            .where(orders.c.kind != "reservation")
+            .order_by(orders.c.id.desc())
+            .limit(limit)
+        )
+        if status is not None:
+            query = query.where(orders.c.status == status)
+        if account_id is not None:
+            query = query.where(orders.c.account_id == account_id)
+        if after_id is not None:
+            query = query.where(orders.c.id < after_id)
+        return [dict(r._mapping) for r in self._c.execute(query)]

@@ -10,7 +10,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -21,7 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from stockgate.storage.types import Money, Weight
+from stockgate.storage.types import Money, UtcInstant, Weight
 
 metadata = MetaData(
     naming_convention={
@@ -33,7 +32,7 @@ metadata = MetaData(
     }
 )
 
-Instant = DateTime(timezone=True)
+Instant = UtcInstant()
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
 Id = BigInteger().with_variant(Integer(), "sqlite")
 
