@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.support.ghost_load import (  # noqa: E402 - after the path set-up above
+from tests.support.ghost_load import (
     DROPSHIP,
     dropship_body,
     http_client,
@@ -32,8 +32,8 @@ from tests.support.ghost_load import (  # noqa: E402 - after the path set-up abo
     seed_models,
     warm_up,
 )
-from tests.support.pg_server import Databases, running_server  # noqa: E402
-from tests.support.server_process import running_stockgate  # noqa: E402
+from tests.support.pg_server import Databases, running_server
+from tests.support.server_process import running_stockgate
 
 
 def measure(url: str, *, workers: int, clients: int, seconds: float, hot: bool) -> tuple[float, float, float]:
@@ -69,6 +69,11 @@ def measure(url: str, *, workers: int, clients: int, seconds: float, hot: bool) 
     return total / elapsed, statistics.median(latencies) * 1000, p99 * 1000
 
 
+def row(database: str, workers: int, hot: bool, figures: tuple[float, float, float]) -> None:
+    rate, p50, p99 = figures
+    print(f"{database:<10} {workers:>7} {'one' if hot else 'spread':<7} {rate:9.1f} {p50:7.1f} {p99:7.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--seconds", type=float, default=10)
@@ -80,14 +85,14 @@ def main() -> None:
         for workers in (1, 2):
             for hot in (True, False):
                 url = databases.fresh()
-                rate, p50, p99 = measure(url, workers=workers, clients=args.clients, seconds=args.seconds, hot=hot)
+                figures = measure(url, workers=workers, clients=args.clients, seconds=args.seconds, hot=hot)
                 databases.drop(url)
-                print(f"{'postgresql':<10} {workers:>7} {'one' if hot else 'spread':<7} {rate:9.1f} {p50:7.1f} {p99:7.1f}")
+                row("postgresql", workers, hot, figures)
     for hot in (True, False):
         with tempfile.TemporaryDirectory() as tmp:
             url = f"sqlite:///{tmp}/stockgate.db"
-            rate, p50, p99 = measure(url, workers=1, clients=args.clients, seconds=args.seconds, hot=hot)
-        print(f"{'sqlite':<10} {1:>7} {'one' if hot else 'spread':<7} {rate:9.1f} {p50:7.1f} {p99:7.1f}")
+            figures = measure(url, workers=1, clients=args.clients, seconds=args.seconds, hot=hot)
+        row("sqlite", 1, hot, figures)
 
 
 if __name__ == "__main__":
