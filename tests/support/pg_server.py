@@ -127,6 +127,12 @@ class Databases:
         self._execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
         return self.url_of(name)
 
+    def empty(self) -> str:
+        """A fresh database with no schema at all (for migration tests)."""
+        name = f"empty_{os.getpid()}_{next(self._counter)}_{int(time.time() * 1000) % 100000}"
+        self._execute(f"CREATE DATABASE {name}")
+        return self.url_of(name)
+
     def drop(self, url: str) -> None:
         name = url.rsplit("/", 1)[1]
         self._execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -61,6 +61,12 @@ class ServerProcess:
 
     def start(self, timeout: float = START_TIMEOUT) -> ServerProcess:
         """Start (or start again, on the same port when it is free) and wait until it answers."""
+        self.launch()
+        self.wait_ready(timeout)
+        return self
+
+    def launch(self) -> None:
+        """Start the process without waiting for it (see wait_ready)."""
         if not self.port:
             self.port = free_port()
         if self.log_path is None:
@@ -92,10 +98,8 @@ class ServerProcess:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        self._wait_ready(timeout)
-        return self
 
-    def _wait_ready(self, timeout: float) -> None:
+    def wait_ready(self, timeout: float = START_TIMEOUT) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.process is not None
