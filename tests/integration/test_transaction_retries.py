@@ -118,6 +118,21 @@ def test_a_failure_that_never_clears_is_503_and_changes_nothing(
         assert c.execute(select(models.c.on_hand).where(models.c.id == sid)).scalar_one() == 10
 
 
+@pytest.mark.parametrize("sqlstate", ["55P03", "53300", "57P03"])
+def test_an_overloaded_database_is_503_at_once(
+    pg_runtime: Runtime, http: TestClient, shop: tuple[str, str], sqlstate: str
+) -> None:
+    """lock_not_available (a lock_timeout set by the operator), too_many_connections,
+    cannot_connect_now: retrying at once would only add load."""
+    [sid] = seed_models(pg_runtime, [10])
+    inject(pg_runtime, sqlstate, times=1_000)
+    response = http.post(SOLD, json=reserve_body("lock", [(sid, 3)]), auth=shop, headers=JSON)
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "1"
+    assert attempts(pg_runtime) == 1
+    assert lock_rows(pg_runtime, sid) == (0, 0, 0)
+
+
 def test_any_other_database_error_is_raised_at_once(pg_runtime: Runtime) -> None:
     inject(pg_runtime, "23514", times=1_000)  # check_violation: a defect to report, not contention
     db = SqlDatabase(pg_runtime.engine)
