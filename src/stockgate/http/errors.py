@@ -18,6 +18,7 @@ from stockgate.domain.errors import (
     RateLimited,
     UnknownStockId,
 )
+from stockgate.services.ports import Busy
 from stockgate.wire.negotiation import NotAcceptable, UnsupportedMediaType
 
 log = logging.getLogger("stockgate.http")
@@ -45,7 +46,11 @@ _STATUS: list[tuple[type[Exception], int]] = [
     (InvalidInput, 400),
     (UnknownStockId, 400),
     (DomainError, 400),
+    (Busy, 503),
 ]
+
+# How long a client should wait before sending again a request the database was too busy for.
+RETRY_AFTER_BUSY = "1"
 
 
 def status_for(error: Exception, *, order_creation: bool = False) -> int:
@@ -67,4 +72,6 @@ def error_response(error: Exception, *, order_creation: bool = False) -> Respons
     headers = {"WWW-Authenticate": 'Basic realm="stockgate"'} if status == 401 else None
     if isinstance(error, RateLimited):
         headers = {"Retry-After": str(error.retry_after)}
+    if status == 503:
+        headers = {"Retry-After": RETRY_AFTER_BUSY}
     return PlainTextResponse(str(error), status_code=status, headers=headers)

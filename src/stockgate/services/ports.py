@@ -104,6 +104,14 @@ class OrderStatusRow:
     tracking_carrier: str | None
 
 
+class Busy(Exception):
+    """The database could not finish a unit of work for contention or overload (after bounded retries).
+
+    Nothing was changed; the same request may be sent again later. Not a defect, and not the client's
+    fault: the HTTP layer answers 503 with Retry-After.
+    """
+
+
 @dataclass(frozen=True, slots=True)
 class OrderLine:
     stock_id: int
