@@ -72,14 +72,6 @@ class InvalidTransition(Conflict):
         self.target = target
 
 
-class RateLimited(DomainError):
-    """Too many requests of a kind; `retry_after` seconds until one is allowed again (429)."""
-
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
 class IncrementalWindowExceeded(DomainError):
     """A catalog `since` older than the incremental window (412): the shop needs a full export."""
 

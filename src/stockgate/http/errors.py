@@ -15,9 +15,9 @@ from stockgate.domain.errors import (
     LineUnavailable,
     NotFound,
     NothingAvailable,
-    RateLimited,
     UnknownStockId,
 )
+from stockgate.domain.throttle import RateLimited, Throttled
 from stockgate.services.ports import Busy
 from stockgate.wire.negotiation import NotAcceptable, UnsupportedMediaType
 
@@ -41,7 +41,7 @@ _STATUS: list[tuple[type[Exception], int]] = [
     (BodyTooLarge, 413),
     (UnsupportedMediaType, 415),
     (NothingAvailable, 429),
-    (RateLimited, 429),
+    (Throttled, 429),
     (Conflict, 409),
     (InvalidInput, 400),
     (UnknownStockId, 400),
@@ -51,6 +51,10 @@ _STATUS: list[tuple[type[Exception], int]] = [
 
 # How long a client should wait before sending again a request the database was too busy for.
 RETRY_AFTER_BUSY = "1"
+
+
+# Messages may quote a value from the request; a huge hostile value is not sent back whole.
+MAX_MESSAGE = 300
 
 
 def status_for(error: Exception, *, order_creation: bool = False) -> int:
@@ -69,9 +73,24 @@ def error_response(error: Exception, *, order_creation: bool = False) -> Respons
     if status == 500:
         log.exception("unhandled error", exc_info=error)
         return PlainTextResponse("internal error", status_code=500)
-    headers = {"WWW-Authenticate": 'Basic realm="stockgate"'} if status == 401 else None
+    message = str(error)
+    if len(message) > MAX_MESSAGE:
+        message = message[:MAX_MESSAGE] + "..."
+    return PlainTextResponse(message, status_code=status, headers=_headers(error, status))
+
+
+def _headers(error: Exception, status: int) -> dict[str, str] | None:
+    if status == 401:
+        return {"WWW-Authenticate": 'Basic realm="stockgate"'}
     if isinstance(error, RateLimited):
-        headers = {"Retry-After": str(error.retry_after)}
+        return {
+            "Retry-After": str(error.retry_after),
+            "X-RateLimit-Limit": str(error.limit),
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": str(error.reset),
+        }
+    if isinstance(error, Throttled):
+        return {"Retry-After": str(error.retry_after)}
     if status == 503:
-        headers = {"Retry-After": RETRY_AFTER_BUSY}
-    return PlainTextResponse(str(error), status_code=status, headers=headers)
+        return {"Retry-After": RETRY_AFTER_BUSY}
+    return None

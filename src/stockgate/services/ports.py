@@ -16,6 +16,7 @@ from typing import Any, Protocol, TypeVar
 
 from stockgate.domain.carriers import Carrier
 from stockgate.domain.catalog import CatalogFilter, ImportCounts, ProductRecord
+from stockgate.domain.throttle import RateLimit
 
 T = TypeVar("T")
 
@@ -208,6 +209,62 @@ class Audit(Protocol):
     def breaches(self) -> list[str]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Gate:
+    """What authentication reads in one statement: the key's account and any lockout in force."""
+
+    credentials: Credentials | None
+    locked_until_ms: int  # the later lockout of the key and the client address; 0 when none
+
+
+@dataclass(frozen=True, slots=True)
+class FailureCounter:
+    """Failed authentications counted against one subject: an API key (scope "key", name: the key's
+    SHA-256) or a client address (scope "addr")."""
+
+    scope: str
+    name: str
+    account_id: int | None = None
+    failures: int = 0
+    last_failure_ms: int = 0
+    locked_until_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LockedOutKey:
+    api_key_hash: str
+    account_id: int | None
+    email: str | None
+    failures: int
+    locked_until_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    """An account's shared token bucket as stored, with its own limit when it has one."""
+
+    tokens_milli: int
+    refreshed_ms: int
+    limit: RateLimit | None  # None: the server's default
+
+
+class AuthThrottle(Protocol):
+    def gate(self, api_key_hash: str, address: str) -> Gate: ...
+    def counters(self, subjects: Sequence[FailureCounter]) -> list[FailureCounter]: ...
+    def save(self, counter: FailureCounter) -> None: ...
+    def release(self, scope: str, name: str) -> int: ...
+    def release_account(self, account_id: int) -> int: ...
+    def locked_out_keys(self, now_ms: int) -> list[LockedOutKey]: ...
+    def forget_stale(self, before_ms: int) -> int: ...
+
+
+class RateBuckets(Protocol):
+    def locked(self, account_id: int, full_milli: int, now_ms: int) -> Bucket: ...
+    def save(self, account_id: int, tokens_milli: int, refreshed_ms: int) -> None: ...
+    def configure(self, account_id: int, limit: RateLimit | None) -> None: ...
+    def configured(self, account_id: int) -> RateLimit | None: ...
+
+
 class Tx(Protocol):
     """One open transaction and the repositories bound to it."""
 
@@ -225,6 +282,10 @@ class Tx(Protocol):
     def audit(self) -> Audit: ...
     @property
     def catalog(self) -> Catalog: ...
+    @property
+    def throttle(self) -> AuthThrottle: ...
+    @property
+    def rate_buckets(self) -> RateBuckets: ...
 
 
 class Database(Protocol):

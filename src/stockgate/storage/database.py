@@ -31,6 +31,7 @@ from stockgate.storage.engine import WRITE_OPTION, is_sqlite
 from stockgate.storage.ledger_repo import SqlLedger
 from stockgate.storage.orders_repo import SqlOrders
 from stockgate.storage.stock_repo import SqlStock
+from stockgate.storage.throttle_repo import SqlAuthThrottle, SqlRateBuckets
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -58,6 +59,8 @@ class SqlTx:
         self.ledger = SqlLedger(connection)
         self.audit = SqlAudit(connection)
         self.catalog = SqlCatalog(connection)
+        self.throttle = SqlAuthThrottle(connection)
+        self.rate_buckets = SqlRateBuckets(connection)
 
 
 class SqlDatabase:
