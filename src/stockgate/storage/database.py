@@ -19,12 +19,14 @@ from sqlalchemy.exc import DBAPIError
 
 from stockgate.services.ports import Tx
 from stockgate.storage.accounts_repo import SqlAccounts
+from stockgate.storage.admins_repo import SqlAdmins
 from stockgate.storage.audit_repo import SqlAudit
 from stockgate.storage.carriers_repo import SqlCarriers
 from stockgate.storage.catalog_repo import SqlCatalog
 from stockgate.storage.engine import WRITE_OPTION, is_sqlite
 from stockgate.storage.ledger_repo import SqlLedger
 from stockgate.storage.orders_repo import SqlOrders
+from stockgate.storage.returns_repo import SqlReturns
 from stockgate.storage.stock_repo import SqlStock
 
 T = TypeVar("T")
@@ -47,6 +49,8 @@ class SqlTx:
         self.ledger = SqlLedger(connection)
         self.audit = SqlAudit(connection)
         self.catalog = SqlCatalog(connection)
+        self.returns = SqlReturns(connection)
+        self.admins = SqlAdmins(connection)
 
 
 class SqlDatabase:

@@ -228,7 +228,11 @@ ledger = Table(
     Column("locked_delta", Integer, nullable=False, server_default="0"),
     Column("credit_delta", Money(), nullable=False, server_default="0"),
     Column("status", Integer, nullable=True),
+    Column("return_id", Id, nullable=True),  # the return line whose status or refund this is
 )
 Index("ix_ledger_account_id", ledger.c.account_id)
 Index("ix_ledger_order_id", ledger.c.order_id)
 Index("ix_ledger_stock_id", ledger.c.stock_id)
+
+# Returns, admin tokens and back-office users live in their own module; importing it completes `metadata`.
+from stockgate.storage import supplier_tables as _supplier_tables  # noqa: E402, F401
