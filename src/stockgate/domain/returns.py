@@ -139,6 +139,15 @@ def units(items: Sequence[ReturnItem]) -> list[ReturnItem]:
     ]
 
 
+# Reasons that are the supplier's fault: by default the supplier pays the shipping back.
+SUPPLIER_FAULTS = frozenset({2, 3, 4, 5, 8})
+PAYERS = ("supplier", "customer")
+
+
+def default_payer(reason_code: int) -> str:
+    return "supplier" if reason_code in SUPPLIER_FAULTS else "customer"
+
+
 # Where each supplier step may start from.
 _FROM: dict[str, frozenset[ReturnStatus]] = {
     "authorised": frozenset({ReturnStatus.PENDING}),
