@@ -14,6 +14,7 @@ from stockgate.services.ports import Database
 from stockgate.storage.database import SqlDatabase
 from stockgate.storage.engine import DEFAULT_URL, make_engine
 from stockgate.storage.migrate import upgrade
+from stockgate.wire.return_manifest import Letterhead
 
 URL_VARIABLE = "STOCKGATE_DATABASE_URL"
 
@@ -24,13 +25,30 @@ class Config:
     pool_size: int = 10
     max_body: int = DEFAULT_MAX_BODY
     bench_routes: bool = False
+    # Printed on return manifests (E14): STOCKGATE_SUPPLIER_NAME, STOCKGATE_SUPPLIER_ADDRESS (lines
+    # separated by "|" or newlines).
+    supplier_name: str = "stockgate supplier"
+    supplier_address: str = ""
 
     @classmethod
     def from_env(cls, database_url: str | None = None, **overrides: object) -> Config:
         """Configuration from arguments, then STOCKGATE_* environment variables, then defaults."""
         url = database_url or os.environ.get(URL_VARIABLE) or DEFAULT_URL
         pool = int(os.environ.get("STOCKGATE_POOL_SIZE", "10"))
-        return cls(database_url=url, pool_size=pool, **overrides)  # type: ignore[arg-type]
+        supplier = {
+            name: os.environ[variable]
+            for name, variable in (
+                ("supplier_name", "STOCKGATE_SUPPLIER_NAME"),
+                ("supplier_address", "STOCKGATE_SUPPLIER_ADDRESS"),
+            )
+            if os.environ.get(variable)
+        }
+        return cls(database_url=url, pool_size=pool, **{**supplier, **overrides})  # type: ignore[arg-type]
+
+    @property
+    def letterhead(self) -> Letterhead:
+        lines = (line.strip() for line in self.supplier_address.replace("|", "\n").splitlines())
+        return Letterhead(self.supplier_name.strip(), tuple(line for line in lines if line))
 
 
 @dataclass
@@ -57,7 +75,12 @@ def create_app(config: Config, runtime: Runtime | None = None) -> Starlette:
     """The ASGI app for `config` (or for an already started runtime)."""
     runtime = runtime or start(config)
     return create_http_app(
-        AppContext(db=runtime.db, max_body=config.max_body, bench_routes=config.bench_routes)
+        AppContext(
+            db=runtime.db,
+            max_body=config.max_body,
+            bench_routes=config.bench_routes,
+            letterhead=config.letterhead,
+        )
     )
 
 

@@ -39,6 +39,7 @@ class GhostCall:
     accept: str | None
     path_params: dict[str, str]
     query: dict[str, str]
+    base_url: str = ""  # scheme://host[:port] the request came to, for links in answers
 
     @cached_property
     def request_format(self) -> Format | None:
@@ -93,5 +94,6 @@ def _call(ctx: AppContext, request: Request, body: bytes, endpoint: Endpoint) ->
         accept=query.get("Accept", request.headers.get("accept")),
         path_params=dict(request.path_params),
         query=query,
+        base_url=str(request.base_url).rstrip("/"),
     )
     return endpoint(call)
