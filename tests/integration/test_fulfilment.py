@@ -57,7 +57,10 @@ def test_confirming_a_booked_order_debits_the_credit_that_covers_it(
 
 
 def test_confirming_without_enough_credit_marks_payment_due(
-    runtime: Runtime, make_account: AccountFactory, stocked: list[int], principal_of: Callable[[Shop], Principal]
+    runtime: Runtime,
+    make_account: AccountFactory,
+    stocked: list[int],
+    principal_of: Callable[[Shop], Principal],
 ) -> None:
     poor = make_account(ecredit="1.00")
     order_id = booked(runtime, principal_of(poor), "K1", {stocked[0]: 1})
@@ -80,7 +83,11 @@ def test_forward_steps_skips_and_dispatch_with_tracking(
     assert moved.status == 3
     fields = order_fields(runtime, order_id)
     # Without a carrier name the order's assigned carrier (UPS, id 20) is the one reported.
-    assert (fields["tracking_code"], fields["tracking_url"], fields["tracking_carrier"]) == ("1Z999", None, "UPS")
+    assert (fields["tracking_code"], fields["tracking_url"], fields["tracking_carrier"]) == (
+        "1Z999",
+        None,
+        "UPS",
+    )
     statuses = [h.status for h in show_order(runtime.db, order_id=order_id).history if h.kind == "status"]
     assert statuses == [2, 3001, 3002, 3]
     assert_books_balance(runtime)
@@ -134,7 +141,13 @@ def test_cancel_restores_stock_and_credit_exactly(
     assert paid and ecredit(runtime, rich.email) == credit_before - paid  # type: ignore[operator]
 
     moved = cancel_order(runtime.db, order_id=order_id, reason="customer changed mind", actor="tester")
-    assert (moved.previous, moved.status, moved.substatus, moved.refunded, moved.paid) == (3002, 2000, 4, paid, 0)
+    assert (moved.previous, moved.status, moved.substatus, moved.refunded, moved.paid) == (
+        3002,
+        2000,
+        4,
+        paid,
+        0,
+    )
     assert (on_hand(runtime, a), on_hand(runtime, b)) == stock_before
     assert ecredit(runtime, rich.email) == credit_before
     assert locks(runtime, rich.email) == {}  # the units went back to stock, not to the lock
@@ -143,7 +156,11 @@ def test_cancel_restores_stock_and_credit_exactly(
     history = show_order(runtime.db, order_id=order_id).history
     assert [(h.stock_id, h.on_hand_delta) for h in history if h.kind == "stock"] == [(a, 5), (b, 2)]
     assert [h.credit_delta for h in history if h.kind == "credit"][-1] == paid
-    assert (history[-1].status, history[-1].reason, history[-1].actor) == (2000, "customer changed mind", "tester")
+    assert (history[-1].status, history[-1].reason, history[-1].actor) == (
+        2000,
+        "customer changed mind",
+        "tester",
+    )
     assert_books_balance(runtime)
 
     with pytest.raises(InvalidTransition, match=r"is CANCELLED \(2000\)"):
@@ -153,7 +170,10 @@ def test_cancel_restores_stock_and_credit_exactly(
 
 
 def test_reject_sets_substatus_3_and_unpaid_orders_refund_nothing(
-    runtime: Runtime, make_account: AccountFactory, stocked: list[int], principal_of: Callable[[Shop], Principal]
+    runtime: Runtime,
+    make_account: AccountFactory,
+    stocked: list[int],
+    principal_of: Callable[[Shop], Principal],
 ) -> None:
     poor = make_account(ecredit="0.50", auto_confirm=True)
     order_id = place(runtime, principal_of(poor), "K1", {stocked[0]: 2})

@@ -27,6 +27,15 @@ def _latin1(text: object) -> str:
     return str(text).encode("latin-1", "replace").decode("latin-1")
 
 
+def _fit(pdf: FPDF, text: str, width: float) -> str:
+    """Cut `text` so that it fits `width` millimetres in the current font."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "...") > width:
+        text = text[:-1]
+    return text + "..."
+
+
 def render_manifest(facts: ManifestFacts, letterhead: Letterhead) -> bytes:
     pdf = FPDF(format="A4")
     pdf.set_title(_latin1(f"Return {facts.return_code}"))
@@ -74,12 +83,12 @@ def render_manifest(facts: ManifestFacts, letterhead: Letterhead) -> bytes:
         cells = (
             str(line.return_id),
             str(line.stock_id),
-            line.product_name[:45],
-            variant[:28],
+            line.product_name,
+            variant,
             REASON_CODES.get(line.reason_code, str(line.reason_code)),
         )
         for (_, size), value in zip(columns, cells, strict=True):
-            pdf.cell(size, 6, _latin1(value), border=1)
+            pdf.cell(size, 6, _fit(pdf, _latin1(value), size - 2), border=1)
         pdf.ln()
     pdf.ln(6)
     pdf.set_font("Helvetica", "I", 9)
