@@ -20,7 +20,6 @@ from stockgate.services.return_workflow import (
     authorize_return,
     complete_return,
     get_return,
-    list_returns,
     mark_not_received,
     receive_return,
     refund_return,
