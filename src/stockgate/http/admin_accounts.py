@@ -118,7 +118,7 @@ def _weight(body: dict[str, Any]) -> Decimal | None:
         raise InvalidInput("max_weight", "max_weight must be a number of kilograms") from None
     if not weight.is_finite() or weight != weight.quantize(Decimal("0.001")):
         raise InvalidInput("max_weight", "max_weight must be a number with at most three decimals")
-    return weight
+    return weight.quantize(Decimal("0.001"))
 
 
 def routes() -> list[BaseRoute]:
