@@ -1,4 +1,4 @@
-"""The pinned commands of issue 5: orders advance|cancel, returns ..., admin-tokens, admins."""
+"""The pinned commands of issue 5: orders advance|cancel, returns ..., admin-tokens."""
 
 from __future__ import annotations
 
@@ -116,7 +116,7 @@ def test_returns_commands(run: Callable[..., Result], runtime: Runtime, order: d
     assert as_json(run("check", "--json"))["ok"] is True
 
 
-def test_admin_tokens_and_admins(run: Callable[..., Result], runtime: Runtime) -> None:
+def test_admin_tokens(run: Callable[..., Result], runtime: Runtime) -> None:
     created = as_json(run("admin-tokens", "create", "wms", "--json"))
     assert created["name"] == "wms" and created["token"].startswith("sgadm_")
     assert authenticate_admin(runtime.db, token=created["token"]).name == "wms"
@@ -131,12 +131,3 @@ def test_admin_tokens_and_admins(run: Callable[..., Result], runtime: Runtime) -
     run("admin-tokens", "revoke", "wms")
     assert as_json(run("admin-tokens", "list", "--json"))[0]["revoked_at"] is not None
     assert "not found" in run("admin-tokens", "revoke", "wms", ok=False).stderr
-
-    assert as_json(run("admins", "create", "Boss@Example.com", "--password", "long enough", "--json"))[
-        "email"
-    ] == ("boss@example.com")
-    assert (
-        "already exists"
-        in run("admins", "create", "boss@example.com", "--password", "long enough", ok=False).stderr
-    )
-    assert "at least 8" in run("admins", "create", "x@example.com", "--password", "short", ok=False).stderr

@@ -5,7 +5,18 @@ from __future__ import annotations
 import click
 
 from stockgate import __version__
-from stockgate.cli import accounts, admins, carriers, check, db, orders, reservations, returns, serve, stock
+from stockgate.cli import (
+    accounts,
+    admin_tokens,
+    carriers,
+    check,
+    db,
+    orders,
+    reservations,
+    returns,
+    serve,
+    stock,
+)
 from stockgate.cli.common import FriendlyGroup
 
 
@@ -15,7 +26,7 @@ def cli() -> None:
     """stockgate: a wholesale/dropshipping order platform speaking the Rewix ghost API."""
 
 
-for module in (serve, db, accounts, carriers, stock, reservations, orders, returns, check, admins):
+for module in (serve, db, accounts, carriers, stock, reservations, orders, returns, check, admin_tokens):
     module.register(cli)
 
 

@@ -1,4 +1,4 @@
-"""Who may run the supplier side remotely: admin API bearer tokens and back-office users.
+"""Who may run the supplier side remotely: admin API bearer tokens.
 
 A token is shown once, at creation; the database keeps its SHA-256 (looked up by hash, so the lookup
 time says nothing about the token) and a short hint for humans.
@@ -10,14 +10,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from stockgate.domain.accounts import normalise_email
 from stockgate.domain.errors import AuthenticationFailed, InvalidInput, NotFound
-from stockgate.services.passwords import hash_password
 from stockgate.services.ports import AdminTokenRow, Database
 
 TOKEN_PREFIX = "sgadm_"  # noqa: S105 - a prefix, not a secret
 MAX_TOKEN = 200
-MIN_PASSWORD = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,17 +45,17 @@ def create_admin_token(db: Database, *, name: str) -> NewAdminToken:
     if not name or len(name) > 100:
         raise InvalidInput("name", "a token name of 1 to 100 characters is required")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    db.write(lambda tx: tx.admins.create_token(name, token_hash(token), token[: len(TOKEN_PREFIX) + 4]))
+    db.write(lambda tx: tx.admin_tokens.create_token(name, token_hash(token), token[: len(TOKEN_PREFIX) + 4]))
     return NewAdminToken(name, token)
 
 
 def list_admin_tokens(db: Database) -> list[AdminTokenRow]:
-    return db.read(lambda tx: tx.admins.tokens())
+    return db.read(lambda tx: tx.admin_tokens.tokens())
 
 
 def revoke_admin_token(db: Database, *, name: str) -> None:
     """The token stops working at once."""
-    if not db.write(lambda tx: tx.admins.revoke_token(name.strip())):
+    if not db.write(lambda tx: tx.admin_tokens.revoke_token(name.strip())):
         raise NotFound("admin token", name)
 
 
@@ -66,16 +63,7 @@ def authenticate_admin(db: Database, *, token: str) -> AdminPrincipal:
     """The live token's principal; AuthenticationFailed otherwise."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > MAX_TOKEN:
         raise AuthenticationFailed
-    found = db.read(lambda tx: tx.admins.token(token_hash(token)))
+    found = db.read(lambda tx: tx.admin_tokens.token(token_hash(token)))
     if found is None:
         raise AuthenticationFailed
     return AdminPrincipal(found.id, found.name)
-
-
-def create_admin(db: Database, *, email: str, password: str) -> int:
-    """A back-office user (supplier.md section 4); answers its id."""
-    email = normalise_email(email)
-    if len(password) < MIN_PASSWORD:
-        raise InvalidInput("password", f"password must have at least {MIN_PASSWORD} characters")
-    hashed = hash_password(password)
-    return db.write(lambda tx: tx.admins.create_admin(email, hashed))

@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError
 
 from stockgate.services.ports import Tx
 from stockgate.storage.accounts_repo import SqlAccounts
-from stockgate.storage.admins_repo import SqlAdmins
+from stockgate.storage.admin_tokens_repo import SqlAdminTokens
 from stockgate.storage.audit_repo import SqlAudit
 from stockgate.storage.carriers_repo import SqlCarriers
 from stockgate.storage.catalog_repo import SqlCatalog
@@ -50,7 +50,7 @@ class SqlTx:
         self.audit = SqlAudit(connection)
         self.catalog = SqlCatalog(connection)
         self.returns = SqlReturns(connection)
-        self.admins = SqlAdmins(connection)
+        self.admin_tokens = SqlAdminTokens(connection)
 
 
 class SqlDatabase:

@@ -1,4 +1,4 @@
-"""Tables of the supplier's operations: returns, admin API tokens, back-office users (migration 0002).
+"""Tables of the supplier's operations: returns and admin API tokens (migration 0002).
 
 Kept apart from tables.py (which imports this module, so `metadata` is whole) to keep that file small.
 """
@@ -67,17 +67,6 @@ admin_tokens = Table(
     Column("token_hint", String(12), nullable=False),
     Column("created_at", Instant, nullable=False),
     Column("revoked_at", Instant, nullable=True),
-)
-
-# Back-office users (supplier.md section 4).
-admins = Table(
-    "admins",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("email", String(254), nullable=False, unique=True),
-    Column("password_hash", String(200), nullable=False),
-    Column("enabled", Boolean, nullable=False, server_default="1"),
-    Column("created_at", Instant, nullable=False),
 )
 
 Index("ix_ledger_return_id", ledger.c.return_id)

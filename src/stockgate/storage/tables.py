@@ -234,5 +234,5 @@ Index("ix_ledger_account_id", ledger.c.account_id)
 Index("ix_ledger_order_id", ledger.c.order_id)
 Index("ix_ledger_stock_id", ledger.c.stock_id)
 
-# Returns, admin tokens and back-office users live in their own module; importing it completes `metadata`.
+# Returns and admin API tokens live in their own module; importing it completes `metadata`.
 from stockgate.storage import supplier_tables as _supplier_tables  # noqa: E402, F401

@@ -1,4 +1,4 @@
-"""supplier operations: returns, admin tokens, back-office users, ledger.return_id
+"""supplier operations: returns, admin API tokens, ledger.return_id
 
 Revision ID: 0002_supplier_operations
 Revises: 0001
@@ -91,16 +91,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("name", name=op.f("uq_admin_tokens_name")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_admin_tokens_token_hash")),
     )
-    op.create_table(
-        "admins",
-        sa.Column("id", ID, autoincrement=True, nullable=False),
-        sa.Column("email", sa.String(length=254), nullable=False),
-        sa.Column("password_hash", sa.String(length=200), nullable=False),
-        sa.Column("enabled", sa.Boolean(), server_default="1", nullable=False),
-        sa.Column("created_at", INSTANT, nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_admins")),
-        sa.UniqueConstraint("email", name=op.f("uq_admins_email")),
-    )
     with op.batch_alter_table("ledger", schema=None) as batch_op:
         batch_op.add_column(sa.Column("return_id", ID, nullable=True))
         batch_op.create_index("ix_ledger_return_id", ["return_id"], unique=False)
@@ -110,7 +100,6 @@ def downgrade() -> None:
     with op.batch_alter_table("ledger", schema=None) as batch_op:
         batch_op.drop_index("ix_ledger_return_id")
         batch_op.drop_column("return_id")
-    op.drop_table("admins")
     op.drop_table("admin_tokens")
     with op.batch_alter_table("return_lines", schema=None) as batch_op:
         batch_op.drop_index("ix_return_lines_status")

@@ -1,4 +1,4 @@
-"""`stockgate admin-tokens create|list|revoke` and `stockgate admins create`."""
+"""`stockgate admin-tokens create|list|revoke`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import click
 
 from stockgate.cli.common import database_option, emit, json_option, runtime, table
 from stockgate.services.admin_access import (
-    create_admin,
     create_admin_token,
     list_admin_tokens,
     revoke_admin_token,
@@ -58,23 +57,5 @@ def revoke_token(name: str, database_url: str | None, as_json: bool) -> None:
     emit(as_json, {"name": name, "revoked": True}, f"token {name} revoked")
 
 
-@click.group("admins")
-def admins() -> None:
-    """Back-office users."""
-
-
-@admins.command("create")
-@click.argument("email")
-@click.option("--password", required=True)
-@database_option
-@json_option
-def create_admin_user(email: str, password: str, database_url: str | None, as_json: bool) -> None:
-    """A back-office user who logs in with EMAIL and the password."""
-    with runtime(database_url) as rt:
-        admin_id = create_admin(rt.db, email=email, password=password)
-    emit(as_json, {"id": admin_id, "email": email.strip().lower()}, f"admin {email} created")
-
-
 def register(cli: click.Group) -> None:
     cli.add_command(admin_tokens)
-    cli.add_command(admins)

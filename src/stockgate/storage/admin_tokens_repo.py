@@ -1,4 +1,4 @@
-"""Admin API tokens and back-office users."""
+"""Admin API bearer tokens."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from stockgate.domain.dates import utc_now
 from stockgate.domain.errors import Conflict
 from stockgate.services.ports import AdminTokenRow
-from stockgate.storage.supplier_tables import admin_tokens, admins
+from stockgate.storage.supplier_tables import admin_tokens
 
 _TOKEN = select(
     admin_tokens.c.id,
@@ -20,7 +20,7 @@ _TOKEN = select(
 )
 
 
-class SqlAdmins:
+class SqlAdminTokens:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
 
@@ -53,15 +53,3 @@ class SqlAdmins:
             .values(revoked_at=utc_now())
         )
         return bool(result.rowcount)
-
-    def create_admin(self, email: str, password_hash: str) -> int:
-        statement = (
-            insert(admins)
-            .values(email=email, password_hash=password_hash, created_at=utc_now())
-            .returning(admins.c.id)
-        )
-        try:
-            with self._c.begin_nested():
-                return int(self._c.execute(statement).scalar_one())
-        except IntegrityError:
-            raise Conflict(f"an admin with e-mail {email} already exists") from None
