@@ -151,7 +151,8 @@ def _dumps(document: Any) -> bytes:
 
 def _default(value: object) -> object:
     if isinstance(value, Decimal):
-        return str(value)  # money keeps its two places: "29.80"
+        # Money, as everywhere on the supplier side: two places, "29.80" (weights arrive as strings).
+        return f"{value:.2f}"
     if isinstance(value, datetime):  # pragma: no cover - orjson writes datetimes itself
         return value.isoformat()
     raise TypeError(type(value).__name__)

@@ -73,7 +73,7 @@ def _link(call: GhostCall) -> Callable[[str], str]:
 
 async def print_manifest(request: Request) -> Response:
     ctx: AppContext = request.app.state.ctx
-    code = request.path_params["code"]
+    code = request.path_params["returnCode"]
     try:
         facts = await run_in_threadpool(lambda: return_manifest(ctx.db, return_code=code))
         pdf = await run_in_threadpool(render_manifest, facts, ctx.letterhead)
@@ -91,6 +91,6 @@ def routes() -> list[BaseRoute]:
         *ghost_routes("/restful/ghost/returnedgoods/request/new", request_return, methods=["POST"]),
         *ghost_routes("/restful/ghost/returnedgoods/clientkey/{key}", returns_by_key, methods=["GET"]),
         *ghost_routes("/restful/ghost/returnedgoods/serverkey/{order_id}", returns_by_id, methods=["GET"]),
-        Route(PRINT_PATH + "{code}.pdf", print_manifest, methods=["GET"]),
-        Route(PRINT_PATH + "{code}.pdf/", print_manifest, methods=["GET"]),
+        Route(PRINT_PATH + "{returnCode}.pdf", print_manifest, methods=["GET"]),
+        Route(PRINT_PATH + "{returnCode}.pdf/", print_manifest, methods=["GET"]),
     ]

@@ -25,6 +25,8 @@ from stockgate.domain.fulfilment import (
 from stockgate.domain.statuses import OrderStatus, status_label
 from stockgate.services.ports import AccountRow, Database, LedgerEntry, OrderState, StockChange, Tx
 
+ZERO = Decimal("0.00")
+
 
 @dataclass(frozen=True, slots=True)
 class OrderMove:
@@ -108,7 +110,7 @@ def cancel_order(
         )
         tx.ledger.append(entries)
         return OrderMove(
-            order_id, state.status, OrderStatus.CANCELLED, substatus, Decimal(0), Decimal(0), state.paid, now
+            order_id, state.status, OrderStatus.CANCELLED, substatus, ZERO, ZERO, state.paid, now
         )
 
     return db.write(work)
@@ -135,7 +137,7 @@ def advance_locked(
     values: dict[str, Any] = {"status": to, "last_update": now}
     entries = []
     substatus = state.substatus
-    debit = Decimal(0)
+    debit = ZERO
     if leaves_booking(state.status, to):
         decision = confirm(state.total, account.ecredit)
         substatus, debit = decision.substatus, decision.debit
@@ -163,7 +165,7 @@ def advance_locked(
     entries.append(_status_entry(account, state, to, actor, reason))
     tx.orders.change(state.order_id, values)
     tx.ledger.append(entries)
-    return OrderMove(state.order_id, state.status, to, substatus, state.paid + debit, debit, Decimal(0), now)
+    return OrderMove(state.order_id, state.status, to, substatus, state.paid + debit, debit, ZERO, now)
 
 
 def _status_entry(account: AccountRow, state: OrderState, to: int, actor: str, reason: str) -> LedgerEntry:

@@ -9,13 +9,12 @@ order still in the warehouse.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from decimal import Decimal
 
 from stockgate.domain.dates import utc_now
 from stockgate.domain.errors import Conflict, InvalidInput, NotFound
 from stockgate.domain.fulfilment import Tracking, pushed_substatus, tracking
 from stockgate.domain.statuses import OrderStatus
-from stockgate.services.fulfilment import OrderMove, advance_locked, lock_order
+from stockgate.services.fulfilment import ZERO, OrderMove, advance_locked, lock_order
 from stockgate.services.ports import Database, LedgerEntry, Tx
 
 
@@ -113,7 +112,7 @@ def _unchanged(tx: Tx, order_id: int) -> OrderMove:
         state.status,
         state.substatus,
         state.paid,
-        Decimal(0),
-        Decimal(0),
+        ZERO,
+        ZERO,
         state.last_update,
     )
