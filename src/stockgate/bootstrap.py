@@ -16,6 +16,7 @@ from stockgate.services.ports import Database
 from stockgate.storage.database import SqlDatabase
 from stockgate.storage.engine import DEFAULT_URL, make_engine
 from stockgate.storage.migrate import upgrade
+from stockgate.wire.return_manifest import Letterhead
 
 URL_VARIABLE = "STOCKGATE_DATABASE_URL"
 
@@ -30,6 +31,10 @@ class Config:
     full_exports_per_hour: int = 4
     rate_limit: RateLimit = field(default_factory=RateLimit)  # accounts without their own limit
     metrics_token: str | None = None
+    # Printed on return manifests (E14): STOCKGATE_SUPPLIER_NAME, STOCKGATE_SUPPLIER_ADDRESS (lines
+    # separated by "|" or newlines).
+    supplier_name: str = "stockgate supplier"
+    supplier_address: str = ""
 
     @classmethod
     def from_env(cls, database_url: str | None = None, **overrides: object) -> Config:
@@ -47,9 +52,22 @@ class Config:
             "metrics_token": env.get("STOCKGATE_METRICS_TOKEN") or None,
             "catalog_window_hours": float(env.get("STOCKGATE_CATALOG_WINDOW_HOURS", "4")),
             "full_exports_per_hour": int(env.get("STOCKGATE_FULL_EXPORTS_PER_HOUR", "4")),
+            **{
+                name: env[variable]
+                for name, variable in (
+                    ("supplier_name", "STOCKGATE_SUPPLIER_NAME"),
+                    ("supplier_address", "STOCKGATE_SUPPLIER_ADDRESS"),
+                )
+                if env.get(variable)
+            },
             **overrides,
         }
         return cls(database_url=url, pool_size=pool, **settings)  # type: ignore[arg-type]
+
+    @property
+    def letterhead(self) -> Letterhead:
+        lines = (line.strip() for line in self.supplier_address.replace("|", "\n").splitlines())
+        return Letterhead(self.supplier_name.strip(), tuple(line for line in lines if line))
 
 
 @dataclass
@@ -84,6 +102,7 @@ def create_app(config: Config, runtime: Runtime | None = None) -> Starlette:
             full_exports_per_hour=config.full_exports_per_hour,
             rate_limit=config.rate_limit,
             metrics_token=config.metrics_token,
+            letterhead=config.letterhead,
         )
     )
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from stockgate.domain.throttle import RateLimit
 from stockgate.services.ports import Database
+from stockgate.wire.return_manifest import Letterhead
 
 DEFAULT_MAX_BODY = 1024 * 1024
 
@@ -23,3 +24,4 @@ class AppContext:
     rate_limit: RateLimit = field(default_factory=RateLimit)  # per account, unless it has its own
     metrics_token: str | None = None  # when set, /metrics wants "Authorization: Bearer <token>"
     clock: Callable[[], float] = time.time  # wall-clock seconds; tests move time by hand
+    letterhead: Letterhead = field(default_factory=Letterhead)  # the supplier on return manifests

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 
 from starlette.responses import PlainTextResponse, Response
 
@@ -94,3 +96,37 @@ def _headers(error: Exception, status: int) -> dict[str, str] | None:
     if status == 503:
         return {"Retry-After": RETRY_AFTER_BUSY}
     return None
+
+
+# --- The admin API's variant: RFC 9457 problem details, statuses from the same table.
+
+PROBLEM_TYPE = "application/problem+json"
+
+
+def problem_response(error: Exception) -> Response:
+    """`application/problem+json` with type, title, status, detail (and the error's structured fields).
+
+    The type names the error class (`urn:stockgate:problem:invalid-transition`), so a client can branch
+    on it without parsing the detail; a defect gets a generic body and a log line.
+    """
+    status = status_for(error)
+    if status == 500:
+        log.exception("unhandled error", exc_info=error)
+        name, detail = "InternalError", "internal error"
+    else:
+        name, detail = type(error).__name__, str(error)
+    slug = re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
+    document: dict[str, object] = {
+        "type": f"urn:stockgate:problem:{slug}",
+        "title": slug.replace("-", " ").capitalize(),
+        "status": status,
+        "detail": detail,
+    }
+    field = getattr(error, "field", None)
+    if isinstance(field, str):
+        document["field"] = field
+    current = getattr(error, "current", None)
+    if isinstance(current, int):
+        document["current_status"] = current
+    headers = {"WWW-Authenticate": 'Bearer realm="stockgate-admin"'} if status == 401 else None
+    return Response(json.dumps(document), status_code=status, media_type=PROBLEM_TYPE, headers=headers)

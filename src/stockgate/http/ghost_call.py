@@ -44,6 +44,7 @@ class GhostCall:
     path_params: dict[str, str]
     query: dict[str, str]
     method: str = "GET"
+    base_url: str = ""  # scheme://host[:port] the request came to, for links in answers
 
     @cached_property
     def request_format(self) -> Format | None:
@@ -119,6 +120,7 @@ def _call(ctx: AppContext, request: Request, body: bytes, endpoint: Endpoint) ->
         path_params=dict(request.path_params),
         query=query,
         method=request.method,
+        base_url=str(request.base_url).rstrip("/"),
     )
     response = endpoint(call)
     if admission is not None:

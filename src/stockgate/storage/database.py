@@ -24,12 +24,14 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from stockgate.services.ports import Busy, Tx
 from stockgate.storage.accounts_repo import SqlAccounts
+from stockgate.storage.admin_tokens_repo import SqlAdminTokens
 from stockgate.storage.audit_repo import SqlAudit
 from stockgate.storage.carriers_repo import SqlCarriers
 from stockgate.storage.catalog_repo import SqlCatalog
 from stockgate.storage.engine import WRITE_OPTION, is_sqlite
 from stockgate.storage.ledger_repo import SqlLedger
 from stockgate.storage.orders_repo import SqlOrders
+from stockgate.storage.returns_repo import SqlReturns
 from stockgate.storage.stock_repo import SqlStock
 from stockgate.storage.throttle_repo import SqlAuthThrottle, SqlRateBuckets
 
@@ -61,6 +63,8 @@ class SqlTx:
         self.catalog = SqlCatalog(connection)
         self.throttle = SqlAuthThrottle(connection)
         self.rate_buckets = SqlRateBuckets(connection)
+        self.returns = SqlReturns(connection)
+        self.admin_tokens = SqlAdminTokens(connection)
 
 
 class SqlDatabase:

@@ -230,6 +230,7 @@ ledger = Table(
     Column("locked_delta", Integer, nullable=False, server_default="0"),
     Column("credit_delta", Money(), nullable=False, server_default="0"),
     Column("status", Integer, nullable=True),
+    Column("return_id", Id, nullable=True),  # the return line whose status or refund this is
 )
 Index("ix_ledger_account_id", ledger.c.account_id)
 Index("ix_ledger_order_id", ledger.c.order_id)
@@ -279,3 +280,6 @@ auth_failures = Table(
     CheckConstraint("failures >= 0", name="failures_not_negative"),
 )
 Index("ix_auth_failures_locked_until_ms", auth_failures.c.locked_until_ms)
+
+# Returns and admin API tokens live in their own module; importing it completes `metadata`.
+from stockgate.storage import supplier_tables as _supplier_tables  # noqa: E402, F401
