@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import Engine
 from starlette.applications import Starlette
@@ -15,6 +16,7 @@ from stockgate.services.ports import Database
 from stockgate.storage.database import SqlDatabase
 from stockgate.storage.engine import DEFAULT_URL, make_engine
 from stockgate.storage.migrate import upgrade
+from stockgate.wire.return_manifest import Letterhead
 
 URL_VARIABLE = "STOCKGATE_DATABASE_URL"
 
@@ -25,8 +27,14 @@ class Config:
     pool_size: int = 10
     max_body: int = DEFAULT_MAX_BODY
     bench_routes: bool = False
+    catalog_window_hours: float = 4.0
+    full_exports_per_hour: int = 4
     rate_limit: RateLimit = field(default_factory=RateLimit)  # accounts without their own limit
     metrics_token: str | None = None
+    # Printed on return manifests (E14): STOCKGATE_SUPPLIER_NAME, STOCKGATE_SUPPLIER_ADDRESS (lines
+    # separated by "|" or newlines).
+    supplier_name: str = "stockgate supplier"
+    supplier_address: str = ""
 
     @classmethod
     def from_env(cls, database_url: str | None = None, **overrides: object) -> Config:
@@ -42,9 +50,24 @@ class Config:
                 float(env.get("STOCKGATE_RATE_PER_SECOND", str(DEFAULT_PER_SECOND))),
             ),
             "metrics_token": env.get("STOCKGATE_METRICS_TOKEN") or None,
+            "catalog_window_hours": float(env.get("STOCKGATE_CATALOG_WINDOW_HOURS", "4")),
+            "full_exports_per_hour": int(env.get("STOCKGATE_FULL_EXPORTS_PER_HOUR", "4")),
+            **{
+                name: env[variable]
+                for name, variable in (
+                    ("supplier_name", "STOCKGATE_SUPPLIER_NAME"),
+                    ("supplier_address", "STOCKGATE_SUPPLIER_ADDRESS"),
+                )
+                if env.get(variable)
+            },
             **overrides,
         }
         return cls(database_url=url, pool_size=pool, **settings)  # type: ignore[arg-type]
+
+    @property
+    def letterhead(self) -> Letterhead:
+        lines = (line.strip() for line in self.supplier_address.replace("|", "\n").splitlines())
+        return Letterhead(self.supplier_name.strip(), tuple(line for line in lines if line))
 
 
 @dataclass
@@ -75,8 +98,11 @@ def create_app(config: Config, runtime: Runtime | None = None) -> Starlette:
             db=runtime.db,
             max_body=config.max_body,
             bench_routes=config.bench_routes,
+            catalog_window=timedelta(hours=config.catalog_window_hours),
+            full_exports_per_hour=config.full_exports_per_hour,
             rate_limit=config.rate_limit,
             metrics_token=config.metrics_token,
+            letterhead=config.letterhead,
         )
     )
 

@@ -13,7 +13,8 @@ def stock() -> None:
     """Models' on-hand stock."""
 
 
-@stock.command("set")
+# "-3" must reach the argument (and be refused by its range) rather than be taken for an option.
+@stock.command("set", context_settings={"ignore_unknown_options": True})
 @click.argument("stock_id", type=int)
 @click.argument("quantity", type=click.IntRange(min=0))
 @database_option

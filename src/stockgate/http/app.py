@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from stockgate.http import ghost
+from stockgate.http import admin_api, catalog, ghost, returns
 from stockgate.http.context import AppContext
 from stockgate.http.metrics import Metrics, metrics_endpoint
 from stockgate.http.observe import Observe
@@ -56,6 +56,9 @@ def create_app(ctx: AppContext) -> Starlette:
         Route("/metrics", metrics_endpoint(metrics, ctx.metrics_token), methods=["GET"]),
         openapi_route(ghost_section(), operations_section()),
         *ghost.routes(),
+        *catalog.routes(),
+        *returns.routes(),
+        *admin_api.routes(),
     ]
     if ctx.bench_routes:
         routes.append(Route("/bench/constant", bench_constant, methods=["GET"]))

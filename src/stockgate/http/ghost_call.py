@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -41,6 +43,8 @@ class GhostCall:
     accept: str | None
     path_params: dict[str, str]
     query: dict[str, str]
+    method: str = "GET"
+    base_url: str = ""  # scheme://host[:port] the request came to, for links in answers
 
     @cached_property
     def request_format(self) -> Format | None:
@@ -66,9 +70,19 @@ Endpoint = Callable[[GhostCall], Response]
 
 
 def ghost_routes(
-    path: str, endpoint: Endpoint, *, methods: list[str], order_creation: bool = False
+    path: str,
+    endpoint: Endpoint,
+    *,
+    methods: list[str],
+    order_creation: bool = False,
+    compress: bool = False,
 ) -> list[BaseRoute]:
-    """The route with and without its trailing slash (plugins use both; a redirect would lose POSTs)."""
+    """The route with and without its trailing slash (plugins use both; a redirect would lose POSTs).
+
+    `compress`: gzip the response for clients that accept it (the catalog: a large, streamed body that
+    shrinks tenfold). An endpoint may answer a StreamingResponse; its iterator then runs after the
+    function returns, so errors it raises can no longer change the status.
+    """
 
     async def handle(request: Request) -> Response:
         ctx: AppContext = request.app.state.ctx
@@ -80,8 +94,13 @@ def ghost_routes(
             metrics.count_error(error)
             return error_response(error, order_creation=order_creation)
 
+    # Level 5: most of level 9's gain on XML for a fraction of its CPU.
+    gzip = [Middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)] if compress else None
     bare = path.rstrip("/")
-    return [Route(bare, handle, methods=methods), Route(bare + "/", handle, methods=methods)]
+    return [
+        Route(bare, handle, methods=methods, middleware=gzip),
+        Route(bare + "/", handle, methods=methods, middleware=gzip),
+    ]
 
 
 def _call(ctx: AppContext, request: Request, body: bytes, endpoint: Endpoint) -> Response:
@@ -104,6 +123,8 @@ def _call(ctx: AppContext, request: Request, body: bytes, endpoint: Endpoint) ->
         accept=query.get("Accept", request.headers.get("accept")),
         path_params=path_params,
         query=query,
+        method=request.method,
+        base_url=str(request.base_url).rstrip("/"),
     )
     response = endpoint(call)
     if admission is not None:

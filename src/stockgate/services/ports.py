@@ -8,13 +8,15 @@ must have no effect outside the transaction.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
 from stockgate.domain.carriers import Carrier
-from stockgate.domain.catalog import ImportCounts, ProductRecord
+from stockgate.domain.catalog import CatalogFilter, ImportCounts, ProductRecord
+from stockgate.domain.returns import ReturnItem
 from stockgate.domain.throttle import RateLimit
 
 T = TypeVar("T")
@@ -89,6 +91,7 @@ class LedgerEntry:
     locked_delta: int = 0
     credit_delta: Decimal = Decimal(0)
     status: int | None = None
+    return_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +107,122 @@ class OrderStatusRow:
     tracking_carrier: str | None
 
 
+class Busy(Exception):
+    """The database could not finish a unit of work for contention or overload (after bounded retries).
+
+    Nothing was changed; the same request may be sent again later. Not a defect, and not the client's
+    fault: the HTTP layer answers 503 with Retry-After.
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    stock_id: int
+    quantity: int
+    unit_price: Decimal
+    from_lock: int
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    at: datetime
+    actor: str
+    kind: str
+    reason: str
+    status: int | None
+    stock_id: int | None
+    on_hand_delta: int
+    locked_delta: int
+    credit_delta: Decimal
+    return_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderDetail:
+    """An order as the supplier sees it: everything the row holds, its lines and its history."""
+
+    fields: dict[str, Any]
+    lines: list[OrderLine]
+    history: list[HistoryEntry]
+
+
+@dataclass(frozen=True, slots=True)
+class OrderState:
+    """What the warehouse workflow reads of an order, under a row lock."""
+
+    order_id: int
+    account_id: int
+    key: str | None
+    status: int
+    substatus: int | None
+    total: Decimal
+    paid: Decimal  # debited from e-credit and not paid back
+    carrier_name: str | None
+    tracking_code: str | None
+    tracking_url: str | None
+    tracking_carrier: str | None
+    last_update: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnLine:
+    """One returned unit (ghost API 4.8) and where the supplier has got with it."""
+
+    id: int
+    request_id: int
+    order_id: int
+    order_key: str | None
+    account_id: int
+    stock_id: int
+    unit_price: Decimal
+    reason_code: int
+    notes: str | None
+    request_ext_ref: str | None
+    status: int
+    refund_status: int
+    refund_amount: Decimal
+    paid_by: str | None
+    return_code: str | None
+    restocked: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestLine:
+    return_id: int
+    stock_id: int
+    product_name: str
+    model_code: str
+    size: str
+    color: str
+    reason_code: int
+    notes: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestFacts:
+    """What a printed return manifest (E14) shows, but the supplier's own address."""
+
+    return_code: str
+    order_id: int
+    order_key: str | None
+    account_name: str
+    account_email: str
+    paid_by: str | None
+    authorised_at: datetime | None
+    lines: list[ManifestLine]
+
+
+@dataclass(frozen=True, slots=True)
+class AdminTokenRow:
+    id: int
+    name: str
+    token_hint: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
 class Accounts(Protocol):
     def credentials(self, api_key_hash: str) -> Credentials | None: ...
     def lock(self, account_id: int) -> AccountRow: ...
@@ -112,6 +231,8 @@ class Accounts(Protocol):
     def update(self, account_id: int, values: Mapping[str, Any]) -> None: ...
     def add_credit(self, account_id: int, delta: Decimal) -> Decimal: ...
     def listing(self) -> list[tuple[AccountRow, int]]: ...
+    def by_id(self, account_id: int) -> AccountRow | None: ...
+    def page(self, *, after_id: int | None, limit: int) -> list[tuple[AccountRow, int]]: ...
 
 
 class Stock(Protocol):
@@ -121,6 +242,9 @@ class Stock(Protocol):
     def set_on_hand(self, stock_id: int, quantity: int) -> int: ...
     def release(self, account_id: int, stock_id: int | None) -> list[tuple[int, int]]: ...
     def holdings(self, account_id: int | None) -> list[tuple[int, int, int]]: ...
+    def holdings_page(
+        self, *, account_id: int | None, after: tuple[int, int] | None, limit: int
+    ) -> list[tuple[int, str, int, int]]: ...
 
 
 class Orders(Protocol):
@@ -130,6 +254,15 @@ class Orders(Protocol):
     def status(
         self, account_id: int, *, order_id: int | None = None, key: str | None = None
     ) -> OrderStatusRow | None: ...
+    def detail(self, order_id: int) -> OrderDetail | None: ...
+    def listing(
+        self, *, status: int | None, account_id: int | None, after_id: int | None, limit: int
+    ) -> list[dict[str, Any]]: ...
+    def owner(self, order_id: int) -> int | None: ...
+    def ids_by_key(self, key: str) -> list[int]: ...
+    def for_update(self, order_id: int) -> OrderState | None: ...
+    def change(self, order_id: int, values: Mapping[str, Any]) -> None: ...
+    def lines(self, order_id: int) -> list[OrderLine]: ...
 
 
 class Carriers(Protocol):
@@ -142,8 +275,46 @@ class Ledger(Protocol):
     def append(self, entries: Sequence[LedgerEntry]) -> None: ...
 
 
+@dataclass
+class UpsertResult:
+    counts: ImportCounts  # created / updated / unchanged
+    stock_moves: list[tuple[int, int]] = field(default_factory=list)  # (stock_id, on-hand delta)
+    rejected: list[tuple[int, str]] = field(default_factory=list)  # (product id, why), nothing written
+
+
 class Catalog(Protocol):
-    def upsert(self, records: Sequence[ProductRecord]) -> tuple[ImportCounts, list[tuple[int, int]]]: ...
+    def upsert(self, records: Sequence[ProductRecord]) -> UpsertResult: ...
+    def locked(self, stock_ids: Sequence[int]) -> dict[int, int]: ...
+    def count(self, selection: CatalogFilter) -> int: ...
+    def page(
+        self, selection: CatalogFilter, *, after: int | None, limit: int, free: bool
+    ) -> list[ProductRecord]: ...
+    def locales(self) -> list[tuple[str, str]]: ...
+    def tag_values(self) -> list[tuple[str, str]]: ...
+    def recent_full_exports(self, account_id: int, since: datetime) -> list[datetime]: ...
+    def log_full_export(self, account_id: int, at: datetime, forget_before: datetime) -> None: ...
+
+
+class Returns(Protocol):
+    def requested(self, order_id: int) -> dict[int, int]: ...
+    def open_request(
+        self, order_id: int, account_id: int, units: Sequence[ReturnItem], prices: Mapping[int, Decimal]
+    ) -> list[int]: ...
+    def for_order(self, order_id: int) -> list[ReturnLine]: ...
+    def get(self, return_id: int, *, for_update: bool = False) -> ReturnLine | None: ...
+    def change(self, return_id: int, values: Mapping[str, Any]) -> None: ...
+    def request_code(self, request_id: int) -> str | None: ...
+    def manifest(self, return_code: str) -> ManifestFacts | None: ...
+    def page(
+        self, *, order_id: int | None, status: int | None, after_id: int | None, limit: int
+    ) -> list[ReturnLine]: ...
+
+
+class AdminTokens(Protocol):
+    def create_token(self, name: str, token_hash: str, hint: str) -> int: ...
+    def token(self, token_hash: str) -> AdminTokenRow | None: ...
+    def tokens(self) -> list[AdminTokenRow]: ...
+    def revoke_token(self, name: str) -> bool: ...
 
 
 class Audit(Protocol):
@@ -227,8 +398,16 @@ class Tx(Protocol):
     def throttle(self) -> AuthThrottle: ...
     @property
     def rate_buckets(self) -> RateBuckets: ...
+    @property
+    def returns(self) -> Returns: ...
+    @property
+    def admin_tokens(self) -> AdminTokens: ...
 
 
 class Database(Protocol):
     def write(self, work: Callable[[Tx], T]) -> T: ...
     def read(self, work: Callable[[Tx], T]) -> T: ...
+    def snapshot(self) -> AbstractContextManager[Tx]:
+        """A read-only transaction whose view stays fixed until closed, for reads spread over time
+        (a streamed export); unlike `read`, it is never retried."""
+        ...

@@ -10,7 +10,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -21,7 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from stockgate.storage.types import Money, Weight
+from stockgate.storage.types import Money, UtcInstant, Weight
 
 metadata = MetaData(
     naming_convention={
@@ -33,7 +32,7 @@ metadata = MetaData(
     }
 )
 
-Instant = DateTime(timezone=True)
+Instant = UtcInstant()
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
 Id = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -105,6 +104,8 @@ models = Table(
 )
 Index("ix_models_product_id", models.c.product_id)
 Index("ix_models_code", models.c.code)
+# Catalog exports with `since` look for models whose stock changed (migration 0002_catalog).
+Index("ix_models_updated_at", models.c.updated_at)
 
 accounts = Table(
     "accounts",
@@ -229,11 +230,22 @@ ledger = Table(
     Column("locked_delta", Integer, nullable=False, server_default="0"),
     Column("credit_delta", Money(), nullable=False, server_default="0"),
     Column("status", Integer, nullable=True),
+    Column("return_id", Id, nullable=True),  # the return line whose status or refund this is
 )
 Index("ix_ledger_account_id", ledger.c.account_id)
 Index("ix_ledger_order_id", ledger.c.order_id)
 Index("ix_ledger_stock_id", ledger.c.stock_id)
 
+# When each account started a full catalog export, for the per-account limit (migration 0002_catalog).
+# Kept in the database so the limit holds across server processes; rows older than an hour are pruned.
+catalog_exports = Table(
+    "catalog_exports",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("at", Instant, nullable=False),
+)
+Index("ix_catalog_exports_account_at", catalog_exports.c.account_id, catalog_exports.c.at)
 # --- Abuse control (domain/throttle.py). Times are epoch milliseconds: the token bucket is refilled by
 # integer arithmetic inside one UPDATE, which both engines evaluate exactly and alike.
 
@@ -268,3 +280,6 @@ auth_failures = Table(
     CheckConstraint("failures >= 0", name="failures_not_negative"),
 )
 Index("ix_auth_failures_locked_until_ms", auth_failures.c.locked_until_ms)
+
+# Returns and admin API tokens live in their own module; importing it completes `metadata`.
+from stockgate.storage import supplier_tables as _supplier_tables  # noqa: E402, F401

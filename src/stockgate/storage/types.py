@@ -6,10 +6,11 @@ SUM() over them stays exact, which the invariant check relies on.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger
+from sqlalchemy import BigInteger, DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
@@ -36,7 +37,8 @@ class ScaledDecimal(TypeDecorator[Decimal]):
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        return Decimal(int(value)).scaleb(-self.places).quantize(self._unit)
+        # An integer scaled down already has exactly `places` decimals ("29.80"); no quantize needed.
+        return Decimal(int(value)).scaleb(-self.places)
 
 
 def Money() -> ScaledDecimal:
@@ -47,3 +49,24 @@ def Money() -> ScaledDecimal:
 def Weight() -> ScaledDecimal:
     """Kilograms with three places (grams in the database)."""
     return ScaledDecimal(3)
+
+
+class UtcInstant(TypeDecorator[datetime]):
+    """A timezone-aware instant, stored in UTC. SQLite keeps no offset, so one is put back on reading."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored: give every instant a time zone")
+        moment: datetime = value.astimezone(UTC)
+        return moment.replace(tzinfo=None) if dialect.name == "sqlite" else moment
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        moment: datetime = value
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
