@@ -24,12 +24,14 @@ class Config:
     pool_size: int = 10
     max_body: int = DEFAULT_MAX_BODY
     bench_routes: bool = False
+    timezone: str = "UTC"
 
     @classmethod
     def from_env(cls, database_url: str | None = None, **overrides: object) -> Config:
         """Configuration from arguments, then STOCKGATE_* environment variables, then defaults."""
         url = database_url or os.environ.get(URL_VARIABLE) or DEFAULT_URL
         pool = int(os.environ.get("STOCKGATE_POOL_SIZE", "10"))
+        overrides.setdefault("timezone", os.environ.get("STOCKGATE_TIMEZONE", "UTC"))
         return cls(database_url=url, pool_size=pool, **overrides)  # type: ignore[arg-type]
 
 
@@ -57,7 +59,12 @@ def create_app(config: Config, runtime: Runtime | None = None) -> Starlette:
     """The ASGI app for `config` (or for an already started runtime)."""
     runtime = runtime or start(config)
     return create_http_app(
-        AppContext(db=runtime.db, max_body=config.max_body, bench_routes=config.bench_routes)
+        AppContext(
+            db=runtime.db,
+            max_body=config.max_body,
+            bench_routes=config.bench_routes,
+            timezone=config.timezone,
+        )
     )
 
 

@@ -18,8 +18,23 @@ from stockgate.services.demo import load_demo
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
 @click.option("--demo", is_flag=True, help="Load demo data into an empty database and print credentials.")
 @click.option("--bench", is_flag=True, hidden=True, help="Add the benchmark's constant route.")
+@click.option(
+    "--forwarded-allow-ips",
+    envvar="FORWARDED_ALLOW_IPS",
+    default="127.0.0.1",
+    show_default=True,
+    help="Proxies trusted for X-Forwarded-Proto/-For (comma-separated; '*' trusts every client).",
+)
 @database_option
-def serve(host: str, port: int, workers: int, demo: bool, bench: bool, database_url: str | None) -> None:
+def serve(
+    host: str,
+    port: int,
+    workers: int,
+    demo: bool,
+    bench: bool,
+    forwarded_allow_ips: str,
+    database_url: str | None,
+) -> None:
     """Serve the ghost API over HTTP."""
     with runtime(database_url) as rt:  # migrates once, before any worker starts
         url = rt.config.database_url
@@ -45,6 +60,8 @@ def serve(host: str, port: int, workers: int, demo: bool, bench: bool, database_
         port=port,
         workers=workers,
         access_log=False,
+        proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips,
         log_level="warning",
     )
 

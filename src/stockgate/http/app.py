@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from stockgate.http import ghost
+from stockgate.http import backoffice, ghost
 from stockgate.http.context import AppContext
 from stockgate.services.health import database_ready
 
@@ -37,6 +37,7 @@ def create_app(ctx: AppContext) -> Starlette:
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         *ghost.routes(),
+        *backoffice.routes(ctx),
     ]
     if ctx.bench_routes:
         routes.append(Route("/bench/constant", bench_constant, methods=["GET"]))

@@ -14,3 +14,4 @@ class AppContext:
     db: Database
     max_body: int = DEFAULT_MAX_BODY
     bench_routes: bool = False
+    timezone: str = "UTC"  # the supplier's: the back-office shows times and "today" in it

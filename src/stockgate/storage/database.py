@@ -19,7 +19,9 @@ from sqlalchemy.exc import DBAPIError
 
 from stockgate.services.ports import Tx
 from stockgate.storage.accounts_repo import SqlAccounts
+from stockgate.storage.admins_repo import SqlAdmins, SqlAdminSessions
 from stockgate.storage.audit_repo import SqlAudit
+from stockgate.storage.backoffice_views import SqlBackOfficeViews
 from stockgate.storage.carriers_repo import SqlCarriers
 from stockgate.storage.catalog_repo import SqlCatalog
 from stockgate.storage.engine import WRITE_OPTION, is_sqlite
@@ -47,6 +49,9 @@ class SqlTx:
         self.ledger = SqlLedger(connection)
         self.audit = SqlAudit(connection)
         self.catalog = SqlCatalog(connection)
+        self.admins = SqlAdmins(connection)
+        self.admin_sessions = SqlAdminSessions(connection)
+        self.views = SqlBackOfficeViews(connection)
 
 
 class SqlDatabase:
