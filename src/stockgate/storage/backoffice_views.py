@@ -114,8 +114,7 @@ class SqlBackOfficeViews:
                 orders.c.created_at >= start, orders.c.created_at < end, orders.c.status.not_in(_NOT_SOLD)
             )
         ).one()
-        # The sum bypasses the Money type (an aggregate), so cents come back as a plain integer.
-        return Takings(int(row[0]), Decimal(int(row[1])).scaleb(-2))
+        return Takings(int(row[0]), Decimal(row[1]))  # SUM keeps the column's type: exact money
 
     def low_stock(self, max_free: int, limit: int) -> list[LowStock]:
         query = (
