@@ -44,12 +44,18 @@ def _secure(request: Request) -> bool:
 
 
 def _login_form(
-    request: Request, renderer: Renderer, *, error: str = "", email: str = "", status: int = 200
+    request: Request,
+    renderer: Renderer,
+    *,
+    target: str,
+    error: str = "",
+    email: str = "",
+    status: int = 200,
 ) -> Response:
     token = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(32)
     context = {
         "csrf_token": token,
-        "next": local_path(request.query_params.get("next", ""), HOME),
+        "next": local_path(target, HOME),
         "error": error,
         "email": email,
     }
@@ -73,7 +79,7 @@ async def login(request: Request, renderer: Renderer) -> Response:
         if token and await run_in_threadpool(session_for, ctx.db, token=token) is not None:
             target = local_path(request.query_params.get("next", ""), HOME)
             return with_headers(RedirectResponse(target, status_code=303))
-        return _login_form(request, renderer)
+        return _login_form(request, renderer, target=request.query_params.get("next", ""))
     if not same_origin(request):
         return refused(renderer, "The form was sent from another site.")
     try:
@@ -88,15 +94,19 @@ async def login(request: Request, renderer: Renderer) -> Response:
     try:
         session = await run_in_threadpool(log_in, ctx.db, email=email.strip(), password=password)
     except LoginLocked:
-        return _login_form(
-            request, renderer, error="Too many failed attempts: wait a few minutes.", email=email, status=429
-        )
+        error, status = "Too many failed attempts: wait a few minutes.", 429
     except (AuthenticationFailed, InvalidInput):
-        return _login_form(request, renderer, error="Wrong e-mail or password.", email=email, status=401)
+        error, status = "Wrong e-mail or password.", 401
+    else:
+        return _logged_in(request, session.token, target)
+    return _login_form(request, renderer, target=target, error=error, email=email, status=status)
+
+
+def _logged_in(request: Request, token: str, target: str) -> Response:
     response = RedirectResponse(local_path(target, HOME), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
-        session.token,
+        token,
         path="/admin",  # no max-age: the browser forgets it on closing; the server expires it anyway
         secure=_secure(request),
         httponly=True,
