@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
 from stockgate.domain.errors import NotFound
@@ -28,8 +28,9 @@ DASHBOARD_ROWS = 8
 
 def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
     """The instants where `day` starts and ends in `zone` (23 or 25 hours apart around DST changes)."""
-    start = datetime.combine(day, time(), zone)
-    end = datetime.combine(day + timedelta(days=1), time(), zone)
+    # In UTC: arithmetic on two instants of one ZoneInfo would count wall-clock hours, not real ones.
+    start = datetime.combine(day, time(), zone).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time(), zone).astimezone(UTC)
     return start, end
 
 
