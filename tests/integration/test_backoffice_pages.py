@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -14,6 +15,8 @@ from starlette.testclient import TestClient
 from stockgate.bootstrap import Runtime
 from stockgate.services.accounts import find_account
 from stockgate.services.admins import create_admin
+from stockgate.services.catalog_generate import generate_catalog
+from stockgate.services.catalog_import import import_products
 from stockgate.services.check import check_invariants
 from stockgate.services.supplier_orders import show_order
 from stockgate.services.supplier_stock import list_reservations, set_stock
@@ -239,6 +242,8 @@ def test_catalog_search(runtime: Runtime, office: Office, catalog: list[int]) ->
     assert catalog_ids(office, q="hanami BELTS") == [
         str(s) for s in [*range(100017, 100023), *range(100034, 100037)]
     ]
+    assert catalog_ids(office, q="hana bel") == catalog_ids(office, q="hanami belts")  # starts of words
+    assert catalog_ids(office, q="anami") == []  # words match from their start, not inside
     assert catalog_ids(office, q="no such thing") == []
     assert catalog_ids(office, q="50%_") == []  # LIKE wildcards are taken literally
     assert catalog_ids(office, q="1003", max_free="0") == []
@@ -247,6 +252,15 @@ def test_catalog_search(runtime: Runtime, office: Office, catalog: list[int]) ->
         "&#39;", "'"
     )
     assert len(catalog_ids(office)) == len(catalog)
+
+
+def test_renamed_products_are_found_by_their_new_name(
+    runtime: Runtime, office: Office, catalog: list[int]
+) -> None:
+    [first] = list(generate_catalog(products=1, seed=7))
+    import_products(runtime.db, records=[replace(first, name="Aurora Trench")], actor="test")
+    assert catalog_ids(office, q="aurora") == [str(m.id) for m in first.models]
+    assert catalog_ids(office, q="fjord loafers") == []  # the old name is forgotten
 
 
 def test_stock_edit(runtime: Runtime, office: Office, catalog: list[int], shop: Shop) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import secrets
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -162,3 +163,19 @@ def _bulk(engine: Engine, rng: random.Random, orders_count: int, shops: int) -> 
         stock_ids=stock_ids,
         barcodes=[str(r.barcode) for r in catalog],
     )
+
+
+def main(argv: list[str]) -> int:
+    """`python -m tests.support.big_dataset URL [PRODUCTS] [ORDERS]`: fill a database to look at."""
+    url, products, orders_count = (
+        argv[0],
+        int(argv[1] if len(argv) > 1 else 100_000),
+        int(argv[2] if len(argv) > 2 else 100_000),
+    )
+    generate(url, products=products, orders_count=orders_count)
+    print(f"{url}: {products} products, {orders_count} orders; log in as {ADMIN_EMAIL} / {ADMIN_PASSWORD}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

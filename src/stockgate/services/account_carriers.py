@@ -10,11 +10,6 @@ from stockgate.services.accounts import find_account_row
 from stockgate.services.ports import Database, Tx
 
 
-def own_carriers(db: Database, *, email: str) -> dict[int, Decimal | None]:
-    """The account's own list (carrier id -> its cost, None for the carrier's); empty: every carrier."""
-    return db.read(lambda tx: dict(tx.carriers.own_list(find_account_row(tx, email).id)))
-
-
 def set_own_carriers(db: Database, *, email: str, carriers: Mapping[int, Decimal | None]) -> None:
     """Give the account its own carrier list (empty: back to every carrier at the usual cost)."""
     if any(cost is not None and cost < 0 for cost in carriers.values()):

@@ -6,7 +6,7 @@ rather than the CLI's whole-table listings, so they stay fast on a large catalog
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -166,7 +166,9 @@ class AdminSessions(Protocol):
 
 
 class BackOfficeViews(Protocol):
-    def status_counts(self) -> list[StatusCount]: ...
+    def status_counts(
+        self, open_statuses: Sequence[int], closed_statuses: Sequence[int], since: datetime
+    ) -> list[StatusCount]: ...
     def takings(self, start: datetime, end: datetime) -> Takings: ...
     def low_stock(self, max_free: int, limit: int) -> list[LowStock]: ...
     def largest_reservations(self, limit: int) -> list[ReservationSummary]: ...

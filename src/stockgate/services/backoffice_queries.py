@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
+from stockgate.domain.carriers import Carrier
 from stockgate.domain.errors import NotFound
+from stockgate.domain.statuses import OrderStatus
 from stockgate.services.accounts import find_account_row
 from stockgate.services.backoffice_ports import (
     AccountSummary,
@@ -17,13 +19,15 @@ from stockgate.services.backoffice_ports import (
     OrderSummary,
     ProductSummary,
     ReservationSummary,
-    StatusCount,
     Takings,
 )
 from stockgate.services.paging import Page, Window, page_of
-from stockgate.services.ports import Database, Tx
+from stockgate.services.ports import AccountRow, Database, Tx
 
 DASHBOARD_ROWS = 8
+# The warehouse's work queue, counted whole; orders that left it are counted for today only.
+OPEN_STATUSES = (OrderStatus.BOOKED, OrderStatus.TO_DISPATCH, OrderStatus.WORKING_ON, OrderStatus.READY)
+CLOSED_STATUSES = (OrderStatus.DISPATCHED, OrderStatus.CANCELLED)
 
 
 def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
@@ -36,7 +40,8 @@ def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
 
 @dataclass(frozen=True, slots=True)
 class Dashboard:
-    status_counts: list[StatusCount]
+    open_orders: dict[int, int]  # status -> orders in it now
+    closed_today: dict[int, int]  # status -> orders that reached it today
     today: Takings
     low_stock: list[LowStock]
     largest_reservations: list[ReservationSummary]
@@ -50,8 +55,10 @@ def dashboard(
 
     def work(tx: Tx) -> Dashboard:
         views = tx.views
+        counts = {c.status: c.orders for c in views.status_counts(OPEN_STATUSES, CLOSED_STATUSES, day[0])}
         return Dashboard(
-            views.status_counts(),
+            {s: counts.get(s, 0) for s in OPEN_STATUSES},
+            {s: counts.get(s, 0) for s in CLOSED_STATUSES},
             views.takings(*day),
             views.low_stock(low_stock_at, DASHBOARD_ROWS),
             views.largest_reservations(DASHBOARD_ROWS),
@@ -99,6 +106,27 @@ def account_summary(db: Database, *, account_id: int) -> AccountSummary:
     if found is None:
         raise NotFound("account", account_id)
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class AccountOverview:
+    summary: AccountSummary
+    account: AccountRow
+    carriers: list[Carrier]  # every carrier
+    own: dict[int, Decimal | None]  # the account's own list: carrier id -> its cost (None: usual)
+
+
+def account_overview(db: Database, *, account_id: int) -> AccountOverview:
+    """One account's page: its figures, settings and carrier list, read in one transaction."""
+
+    def work(tx: Tx) -> AccountOverview:
+        summary = tx.views.account(account_id)
+        if summary is None:
+            raise NotFound("account", account_id)
+        account = find_account_row(tx, summary.email)
+        return AccountOverview(summary, account, tx.carriers.all(), dict(tx.carriers.own_list(account_id)))
+
+    return db.read(work)
 
 
 def browse_reservations(db: Database, *, window: Window) -> Page[ReservationSummary]:

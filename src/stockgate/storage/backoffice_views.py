@@ -6,11 +6,11 @@ index in the list's order, so its cost does not grow with the size of the catalo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.engine import Connection
 
 from stockgate.domain.statuses import OrderStatus
@@ -28,6 +28,7 @@ from stockgate.services.backoffice_ports import (
     Takings,
 )
 from stockgate.services.paging import Window
+from stockgate.storage.catalog_search import MODEL_COLUMNS, CatalogSearch, escape_like, keyset
 from stockgate.storage.tables import accounts, models, orders, products, reservation_lines
 
 _FREE = models.c.on_hand - models.c.locked
@@ -45,17 +46,6 @@ _ACCOUNT_COLUMNS = (
     accounts.c.enabled,
     accounts.c.api_key_hint,
     _HELD,
-)
-_MODEL_COLUMNS = (
-    models.c.id,
-    models.c.product_id,
-    models.c.code,
-    models.c.barcode,
-    models.c.color,
-    models.c.size,
-    models.c.taxable,
-    models.c.on_hand,
-    models.c.locked,
 )
 _ORDER_COLUMNS = (
     orders.c.id,
@@ -77,36 +67,31 @@ _NOT_ORDERS = (OrderStatus.GROWING,)  # the reservation's own row is not an orde
 _NOT_SOLD = (OrderStatus.GROWING, OrderStatus.CANCELLED)
 
 
-def keyset(query: Select[Any], key: Any, window: Window, *, descending: bool = False) -> Select[Any]:
-    """`query` limited to the window's page (plus one row), read in the window's direction."""
-    forward = not window.backwards
-    if window.boundary is not None:
-        later = key < window.boundary if descending else key > window.boundary
-        earlier = key > window.boundary if descending else key < window.boundary
-        query = query.where(later if forward else earlier)
-    ascending = forward != descending
-    return query.order_by(key.asc() if ascending else key.desc()).limit(window.size + 1)
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 class SqlBackOfficeViews:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
-        self._postgres = connection.dialect.name == "postgresql"
 
     # --- dashboard ---
 
-    def status_counts(self) -> list[StatusCount]:
-        query = (
+    def status_counts(
+        self, open_statuses: Sequence[int], closed_statuses: Sequence[int], since: datetime
+    ) -> list[StatusCount]:
+        """Orders in each open status, and those that reached a closed one since `since`.
+
+        Counting every order ever dispatched would read the whole history on every visit; these are
+        ranges of (status, id) and (status, last_update) however long the history grows."""
+        still_open = (
             select(orders.c.status, func.count())
-            .where(orders.c.status.not_in(_NOT_ORDERS))
+            .where(orders.c.status.in_(open_statuses))
             .group_by(orders.c.status)
-            .order_by(orders.c.status)
         )
-        return [StatusCount(int(s), int(n)) for s, n in self._c.execute(query)]
+        closed = (
+            select(orders.c.status, func.count())
+            .where(orders.c.status.in_(closed_statuses), orders.c.last_update >= since)
+            .group_by(orders.c.status)
+        )
+        rows = self._c.execute(still_open.union_all(closed))
+        return [StatusCount(int(s), int(n)) for s, n in rows]
 
     def takings(self, start: datetime, end: datetime) -> Takings:
         row = self._c.execute(
@@ -118,7 +103,7 @@ class SqlBackOfficeViews:
 
     def low_stock(self, max_free: int, limit: int) -> list[LowStock]:
         query = (
-            select(*_MODEL_COLUMNS, products.c.name)
+            select(*MODEL_COLUMNS, products.c.name)
             .join(products, products.c.id == models.c.product_id)
             .where(_FREE >= 1, max_free >= _FREE)
             .order_by(_FREE, models.c.id)
@@ -171,64 +156,13 @@ class SqlBackOfficeViews:
         return found
 
     def products(self, query: CatalogQuery, window: Window) -> list[ProductSummary]:
-        statement = select(products.c.id, products.c.code, products.c.name, products.c.online)
-        statement = statement.where(*self._catalog_conditions(query))
-        rows = self._c.execute(keyset(statement, products.c.id, window)).all()
-        found = [ProductSummary(int(r.id), r.code, r.name, bool(r.online)) for r in rows]
-        if found:
-            variants = self._c.execute(
-                select(*_MODEL_COLUMNS)
-                .where(models.c.product_id.in_([p.id for p in found]))
-                .order_by(models.c.product_id, models.c.id)
-            )
-            by_product = {p.id: p.models for p in found}
-            for row in variants:
-                by_product[int(row.product_id)].append(ModelSummary(*row))
-        return found
-
-    def _catalog_conditions(self, query: CatalogQuery) -> list[ColumnElement[bool]]:
-        found: list[ColumnElement[bool]] = []
-        text = query.text.strip().lower()
-        if text:
-            matching_models = select(models.c.product_id).where(self._prefix(func.lower(models.c.code), text))
-            alternatives = [
-                self._prefix(func.lower(products.c.code), text),
-                and_(
-                    *(
-                        func.lower(products.c.name).like(f"%{_escape_like(w)}%", escape="\\")
-                        for w in text.split()
-                    )
-                ),
-            ]
-            if text.isdigit() and len(text) < 18:
-                number = int(text)
-                alternatives.append(products.c.id == number)
-                matching_models = select(models.c.product_id).where(
-                    or_(
-                        models.c.id == number,
-                        models.c.barcode == text,
-                        self._prefix(func.lower(models.c.code), text),
-                    )
-                )
-            alternatives.append(products.c.id.in_(matching_models))
-            found.append(or_(*alternatives))
-        if query.max_free is not None:
-            found.append(products.c.id.in_(select(models.c.product_id).where(query.max_free >= _FREE)))
-        return found
-
-    def _prefix(self, folded: ColumnElement[str], prefix: str) -> ColumnElement[bool]:
-        """`folded` starts with `prefix`, in a form each engine answers from its index."""
-        if self._postgres:  # text_pattern_ops serves LIKE 'prefix%' (backslash is PostgreSQL's escape)
-            return folded.like(_escape_like(prefix) + "%")
-        # SQLite compares bytes: the strings starting with `prefix` are exactly one range of the index.
-        following = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-        return and_(folded >= prefix, folded < following)
+        return CatalogSearch(self._c).page(query, window)
 
     def accounts(self, text: str, window: Window) -> list[AccountSummary]:
         query = select(*_ACCOUNT_COLUMNS)
         text = text.strip().lower()
         if text:
-            pattern = f"%{_escape_like(text)}%"
+            pattern = f"%{escape_like(text)}%"
             query = query.where(
                 or_(
                     func.lower(accounts.c.email).like(pattern, escape="\\"),

@@ -270,9 +270,10 @@ Index("ix_orders_status_id", orders.c.status, orders.c.id)
 Index("ix_orders_account_id_id", orders.c.account_id, orders.c.id)
 Index("ix_orders_key", orders.c.key)
 Index("ix_orders_created_at", orders.c.created_at)
+Index("ix_orders_status_last_update", orders.c.status, orders.c.last_update)
 # Free stock (on_hand - locked) for the low-stock views; case-folded codes for prefix search
 # (text_pattern_ops lets PostgreSQL use the index for LIKE 'prefix%' whatever the collation).
-Index("ix_models_free", (models.c.on_hand - models.c.locked).label("free"))
+Index("ix_models_free", (models.c.on_hand - models.c.locked).label("free"), models.c.id)
 Index(
     "ix_models_code_folded",
     func.lower(models.c.code).label("code_folded"),
@@ -284,3 +285,6 @@ Index(
     func.lower(products.c.code).label("code_folded"),
     postgresql_ops={"code_folded": "text_pattern_ops"},
 )
+# Also a word index of product names, different per engine and so created by migration 0002_backoffice
+# only: a GIN index on to_tsvector('simple', name) on PostgreSQL, the FTS5 table products_name_words
+# (kept in step by triggers) on SQLite. storage/catalog_search.py queries them.

@@ -8,9 +8,9 @@ from starlette.responses import Response
 
 from stockgate.http.backoffice.forms import checkbox, optional_amount, required_amount
 from stockgate.http.backoffice.pages import AdminCall
-from stockgate.services.account_carriers import own_carriers, set_own_carriers
-from stockgate.services.accounts import create_account, credit_account, find_account, rotate_key, set_account
-from stockgate.services.backoffice_queries import account_summary, browse_accounts
+from stockgate.services.account_carriers import set_own_carriers
+from stockgate.services.accounts import create_account, credit_account, rotate_key, set_account
+from stockgate.services.backoffice_queries import account_overview, account_summary, browse_accounts
 from stockgate.services.carriers import list_carriers
 
 
@@ -42,16 +42,14 @@ def create(call: AdminCall) -> Response:
 
 
 def detail(call: AdminCall) -> Response:
-    summary = account_summary(call.db, account_id=call.path_id())
-    account = find_account(call.db, email=summary.email)
-    own = own_carriers(call.db, email=summary.email)
+    found = account_overview(call.db, account_id=call.path_id())
     return call.render(
         "account.html",
-        title=summary.email,
-        summary=summary,
-        account=account,
-        carriers=list_carriers(call.db),
-        own=own,
+        title=found.summary.email,
+        summary=found.summary,
+        account=found.account,
+        carriers=found.carriers,
+        own=found.own,
     )
 
 

@@ -23,12 +23,10 @@ def show(call: AdminCall) -> Response:
         low_stock_at=low_stock_at,
         low_credit_below=low_credit,
     )
-    counts = {c.status: c.orders for c in figures.status_counts}
     return call.render(
         "dashboard.html",
         title="Dashboard",
         figures=figures,
-        counts=counts,
         today=today,
         low_stock_at=low_stock_at,
         low_credit=low_credit,
