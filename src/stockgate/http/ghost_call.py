@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from stockgate.domain.errors import InvalidInput
+from stockgate.domain.errors import InvalidInput, NotFound
 from stockgate.http.basic_auth import basic_credentials
 from stockgate.http.body import read_body
 from stockgate.http.context import AppContext
@@ -110,6 +110,10 @@ def _call(ctx: AppContext, request: Request, body: bytes, endpoint: Endpoint) ->
     limiter: RateLimiter = request.app.state.limiter
     admission = limiter.admit(principal.account_id)
     query = dict(request.query_params)
+    path_params = dict(request.path_params)
+    for name, value in path_params.items():
+        if "\x00" in value:  # no key or id contains one; PostgreSQL could not even compare it
+            raise NotFound(name, repr(value[:40]))
     call = GhostCall(
         ctx=ctx,
         principal=principal,
@@ -117,7 +121,7 @@ def _call(ctx: AppContext, request: Request, body: bytes, endpoint: Endpoint) ->
         content_type=request.headers.get("content-type"),
         # Some clients put the Accept header in the query string; it counts as the header.
         accept=query.get("Accept", request.headers.get("accept")),
-        path_params=dict(request.path_params),
+        path_params=path_params,
         query=query,
         method=request.method,
         base_url=str(request.base_url).rstrip("/"),

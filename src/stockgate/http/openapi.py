@@ -153,10 +153,14 @@ def openapi_document(*sections: dict[str, Any]) -> dict[str, Any]:
     """The whole document from its sections (later sections may add paths, never replace them)."""
     paths: dict[str, Any] = {}
     schemas: dict[str, Any] = {}
+    schemes: dict[str, Any] = {
+        "basic": {"type": "http", "scheme": "basic", "description": "API key as user, password as password."}
+    }
     for section in sections:
         for path, methods in section.get("paths", {}).items():
             paths.setdefault(path, {}).update(methods)
         schemas.update(section.get("schemas", {}))
+        schemes.update(section.get("securitySchemes", {}))
     return {
         "openapi": "3.1.0",
         "info": {
@@ -168,13 +172,7 @@ def openapi_document(*sections: dict[str, Any]) -> dict[str, Any]:
         "security": [{"basic": []}],
         "paths": paths,
         "components": {
-            "securitySchemes": {
-                "basic": {
-                    "type": "http",
-                    "scheme": "basic",
-                    "description": "API key as user, password as password.",
-                }
-            },
+            "securitySchemes": schemes,
             "schemas": schemas,
         },
     }

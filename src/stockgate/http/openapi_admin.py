@@ -166,7 +166,7 @@ def admin_section(prefix: str = "/admin/api/v1") -> dict[str, Any]:
             "put": _op(
                 "Add or replace a carrier",
                 _ok("Carrier"),
-                ("400",),
+                ("400", "404"),
                 parameters=[carrier],
                 requestBody=_body(carrier_in),
             )
@@ -175,7 +175,7 @@ def admin_section(prefix: str = "/admin/api/v1") -> dict[str, Any]:
             "put": _op(
                 "Set on-hand (never below what is locked)",
                 _ok("StockSet"),
-                ("400", "409"),
+                ("400", "404", "409"),
                 parameters=[stock],
                 requestBody=_body(
                     loose({"quantity": {"type": "integer", "minimum": 0}, "reason": TEXT}, ("quantity",))
