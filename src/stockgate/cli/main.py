@@ -9,6 +9,7 @@ from stockgate.cli import (
     accounts,
     admin_tokens,
     carriers,
+    catalog,
     check,
     db,
     orders,
@@ -26,7 +27,19 @@ def cli() -> None:
     """stockgate: a wholesale/dropshipping order platform speaking the Rewix ghost API."""
 
 
-for module in (serve, db, accounts, carriers, stock, reservations, orders, returns, check, admin_tokens):
+for module in (
+    serve,
+    db,
+    accounts,
+    carriers,
+    stock,
+    reservations,
+    orders,
+    returns,
+    check,
+    catalog,
+    admin_tokens,
+):
     module.register(cli)
 
 

@@ -75,6 +75,10 @@ class InvalidTransition(Conflict):
         self.target = target
 
 
+class IncrementalWindowExceeded(DomainError):
+    """A catalog `since` older than the incremental window (412): the shop needs a full export."""
+
+
 class ReturnRefused(DomainError):
     """A return request breaks a rule of ghost API 4.8; `code` is the one the response carries."""
 

@@ -12,12 +12,15 @@ from stockgate.domain.errors import (
     AuthenticationFailed,
     Conflict,
     DomainError,
+    IncrementalWindowExceeded,
     InvalidInput,
     LineUnavailable,
     NotFound,
     NothingAvailable,
     UnknownStockId,
 )
+from stockgate.domain.throttle import RateLimited, Throttled
+from stockgate.services.ports import Busy
 from stockgate.wire.negotiation import NotAcceptable, UnsupportedMediaType
 
 log = logging.getLogger("stockgate.http")
@@ -36,14 +39,24 @@ _STATUS: list[tuple[type[Exception], int]] = [
     (LineUnavailable, 404),
     (NotFound, 404),
     (NotAcceptable, 406),
+    (IncrementalWindowExceeded, 412),
     (BodyTooLarge, 413),
     (UnsupportedMediaType, 415),
     (NothingAvailable, 429),
+    (Throttled, 429),
     (Conflict, 409),
     (InvalidInput, 400),
     (UnknownStockId, 400),
     (DomainError, 400),
+    (Busy, 503),
 ]
+
+# How long a client should wait before sending again a request the database was too busy for.
+RETRY_AFTER_BUSY = "1"
+
+
+# Messages may quote a value from the request; a huge hostile value is not sent back whole.
+MAX_MESSAGE = 300
 
 
 def status_for(error: Exception, *, order_creation: bool = False) -> int:
@@ -62,8 +75,27 @@ def error_response(error: Exception, *, order_creation: bool = False) -> Respons
     if status == 500:
         log.exception("unhandled error", exc_info=error)
         return PlainTextResponse("internal error", status_code=500)
-    headers = {"WWW-Authenticate": 'Basic realm="stockgate"'} if status == 401 else None
-    return PlainTextResponse(str(error), status_code=status, headers=headers)
+    message = str(error)
+    if len(message) > MAX_MESSAGE:
+        message = message[:MAX_MESSAGE] + "..."
+    return PlainTextResponse(message, status_code=status, headers=_headers(error, status))
+
+
+def _headers(error: Exception, status: int) -> dict[str, str] | None:
+    if status == 401:
+        return {"WWW-Authenticate": 'Basic realm="stockgate"'}
+    if isinstance(error, RateLimited):
+        return {
+            "Retry-After": str(error.retry_after),
+            "X-RateLimit-Limit": str(error.limit),
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": str(error.reset),
+        }
+    if isinstance(error, Throttled):
+        return {"Retry-After": str(error.retry_after)}
+    if status == 503:
+        return {"Retry-After": RETRY_AFTER_BUSY}
+    return None
 
 
 # --- The admin API's variant: RFC 9457 problem details, statuses from the same table.

@@ -8,14 +8,16 @@ must have no effect outside the transaction.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
 from stockgate.domain.carriers import Carrier
-from stockgate.domain.catalog import ImportCounts, ProductRecord
+from stockgate.domain.catalog import CatalogFilter, ImportCounts, ProductRecord
 from stockgate.domain.returns import ReturnItem
+from stockgate.domain.throttle import RateLimit
 
 T = TypeVar("T")
 
@@ -103,6 +105,14 @@ class OrderStatusRow:
     tracking_code: str | None
     tracking_url: str | None
     tracking_carrier: str | None
+
+
+class Busy(Exception):
+    """The database could not finish a unit of work for contention or overload (after bounded retries).
+
+    Nothing was changed; the same request may be sent again later. Not a defect, and not the client's
+    fault: the HTTP layer answers 503 with Retry-After.
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,8 +275,24 @@ class Ledger(Protocol):
     def append(self, entries: Sequence[LedgerEntry]) -> None: ...
 
 
+@dataclass
+class UpsertResult:
+    counts: ImportCounts  # created / updated / unchanged
+    stock_moves: list[tuple[int, int]] = field(default_factory=list)  # (stock_id, on-hand delta)
+    rejected: list[tuple[int, str]] = field(default_factory=list)  # (product id, why), nothing written
+
+
 class Catalog(Protocol):
-    def upsert(self, records: Sequence[ProductRecord]) -> tuple[ImportCounts, list[tuple[int, int]]]: ...
+    def upsert(self, records: Sequence[ProductRecord]) -> UpsertResult: ...
+    def locked(self, stock_ids: Sequence[int]) -> dict[int, int]: ...
+    def count(self, selection: CatalogFilter) -> int: ...
+    def page(
+        self, selection: CatalogFilter, *, after: int | None, limit: int, free: bool
+    ) -> list[ProductRecord]: ...
+    def locales(self) -> list[tuple[str, str]]: ...
+    def tag_values(self) -> list[tuple[str, str]]: ...
+    def recent_full_exports(self, account_id: int, since: datetime) -> list[datetime]: ...
+    def log_full_export(self, account_id: int, at: datetime, forget_before: datetime) -> None: ...
 
 
 class Returns(Protocol):
@@ -295,6 +321,62 @@ class Audit(Protocol):
     def breaches(self) -> list[str]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Gate:
+    """What authentication reads in one statement: the key's account and any lockout in force."""
+
+    credentials: Credentials | None
+    locked_until_ms: int  # the later lockout of the key and the client address; 0 when none
+
+
+@dataclass(frozen=True, slots=True)
+class FailureCounter:
+    """Failed authentications counted against one subject: an API key (scope "key", name: the key's
+    SHA-256) or a client address (scope "addr")."""
+
+    scope: str
+    name: str
+    account_id: int | None = None
+    failures: int = 0
+    last_failure_ms: int = 0
+    locked_until_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LockedOutKey:
+    api_key_hash: str
+    account_id: int | None
+    email: str | None
+    failures: int
+    locked_until_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    """An account's shared token bucket as stored, with its own limit when it has one."""
+
+    tokens_milli: int
+    refreshed_ms: int
+    limit: RateLimit | None  # None: the server's default
+
+
+class AuthThrottle(Protocol):
+    def gate(self, api_key_hash: str, address: str) -> Gate: ...
+    def counters(self, subjects: Sequence[FailureCounter]) -> list[FailureCounter]: ...
+    def save(self, counter: FailureCounter) -> None: ...
+    def release(self, scope: str, name: str) -> int: ...
+    def release_account(self, account_id: int) -> int: ...
+    def locked_out_keys(self, now_ms: int) -> list[LockedOutKey]: ...
+    def forget_stale(self, before_ms: int) -> int: ...
+
+
+class RateBuckets(Protocol):
+    def locked(self, account_id: int, full_milli: int, now_ms: int) -> Bucket: ...
+    def save(self, account_id: int, tokens_milli: int, refreshed_ms: int) -> None: ...
+    def configure(self, account_id: int, limit: RateLimit | None) -> None: ...
+    def configured(self, account_id: int) -> RateLimit | None: ...
+
+
 class Tx(Protocol):
     """One open transaction and the repositories bound to it."""
 
@@ -313,6 +395,10 @@ class Tx(Protocol):
     @property
     def catalog(self) -> Catalog: ...
     @property
+    def throttle(self) -> AuthThrottle: ...
+    @property
+    def rate_buckets(self) -> RateBuckets: ...
+    @property
     def returns(self) -> Returns: ...
     @property
     def admin_tokens(self) -> AdminTokens: ...
@@ -321,3 +407,7 @@ class Tx(Protocol):
 class Database(Protocol):
     def write(self, work: Callable[[Tx], T]) -> T: ...
     def read(self, work: Callable[[Tx], T]) -> T: ...
+    def snapshot(self) -> AbstractContextManager[Tx]:
+        """A read-only transaction whose view stays fixed until closed, for reads spread over time
+        (a streamed export); unlike `read`, it is never retried."""
+        ...
