@@ -14,7 +14,9 @@ from stockgate.http.context import AppContext
 from stockgate.http.metrics import Metrics, metrics_endpoint
 from stockgate.http.observe import Observe
 from stockgate.http.openapi import openapi_document, operations_section
+from stockgate.http.openapi_admin import admin_section
 from stockgate.http.openapi_ghost import ghost_section
+from stockgate.http.openapi_returns import returns_section
 from stockgate.services.health import database_ready
 from stockgate.services.rate_limits import RateLimiter
 
@@ -54,7 +56,7 @@ def create_app(ctx: AppContext) -> Starlette:
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics_endpoint(metrics, ctx.metrics_token), methods=["GET"]),
-        openapi_route(ghost_section(), operations_section()),
+        openapi_route(ghost_section(), operations_section(), returns_section(), admin_section()),
         *ghost.routes(),
         *catalog.routes(),
         *returns.routes(),

@@ -8,17 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from stockgate.http.openapi_admin_schemas import (
-    AMOUNT_IN,
-    ID,
-    INT,
-    JSON,
-    SCHEMAS,
-    TEXT,
-    Schema,
-    loose,
-    ref,
-)
+from stockgate.http.openapi import JSON, Schema, ref
+from stockgate.http.openapi_admin_schemas import AMOUNT_IN, ID, INT, SCHEMAS, TEXT, loose
 
 PROBLEM = "application/problem+json"
 SECURITY: list[dict[str, list[str]]] = [{"adminBearer": []}]

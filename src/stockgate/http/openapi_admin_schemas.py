@@ -3,12 +3,8 @@ keys) so tests can check real answers against them; money is a decimal string su
 
 from __future__ import annotations
 
-from typing import Any
-
 from stockgate.domain.returns import REASON_CODES, ReturnStatus
-
-Schema = dict[str, Any]
-JSON = "application/json"
+from stockgate.http.openapi import Schema, ref
 
 MONEY: Schema = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "examples": ["29.80"]}
 AMOUNT_IN: Schema = {
@@ -22,10 +18,6 @@ TEXT: Schema = {"type": "string"}
 
 def nullable(schema: Schema) -> Schema:
     return {"anyOf": [schema, {"type": "null"}]}
-
-
-def ref(name: str) -> Schema:
-    return {"$ref": f"#/components/schemas/{name}"}
 
 
 def exact(properties: dict[str, Schema], optional: tuple[str, ...] = ()) -> Schema:
