@@ -178,6 +178,11 @@ PROBLEM_SCHEMA = loose(
         "detail": TEXT,
         "field": {"type": "string", "description": "The offending input, when one is to blame."},
         "current_status": {"type": "integer", "description": "Where the order or return line is now."},
+        "problems": {
+            "type": "array",
+            "items": TEXT,
+            "description": "A refused strict catalog import: the first broken items, with their lines.",
+        },
     },
     ("type", "title", "status", "detail"),
 )
@@ -203,4 +208,13 @@ SCHEMAS: dict[str, Schema] = {
     "ReturnLine": RETURN_LINE,
     "ReturnLinePage": page_of("ReturnLine"),
     "PushOutcome": OUTCOME,
+    "ImportCounts": exact(
+        {
+            "created": INT,
+            "updated": INT,
+            "unchanged": INT,
+            "skipped": INT,
+            "errors": {"type": "array", "items": TEXT, "description": "Skipped items: `line N: why`."},
+        }
+    ),
 }
