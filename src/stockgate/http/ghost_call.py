@@ -22,7 +22,9 @@ from stockgate.http.basic_auth import basic_credentials
 from stockgate.http.body import read_body
 from stockgate.http.context import AppContext
 from stockgate.http.errors import error_response
+from stockgate.http.metrics import Metrics
 from stockgate.services.auth import Principal, authenticate
+from stockgate.services.rate_limits import Admission, RateLimiter
 from stockgate.wire.negotiation import Format, body_format, response_format
 from stockgate.wire.nodes import Node, parse_document
 
@@ -42,6 +44,7 @@ class GhostCall:
     path_params: dict[str, str]
     query: dict[str, str]
     method: str = "GET"
+    base_url: str = ""  # scheme://host[:port] the request came to, for links in answers
 
     @cached_property
     def request_format(self) -> Format | None:
@@ -87,6 +90,8 @@ def ghost_routes(
             body = await read_body(request, ctx.max_body) if request.method == "POST" else b""
             return await run_in_threadpool(_call, ctx, request, body, endpoint)
         except Exception as error:
+            metrics: Metrics = request.app.state.metrics
+            metrics.count_error(error)
             return error_response(error, order_creation=order_creation)
 
     # Level 5: most of level 9's gain on XML for a fraction of its CPU.
@@ -100,7 +105,10 @@ def ghost_routes(
 
 def _call(ctx: AppContext, request: Request, body: bytes, endpoint: Endpoint) -> Response:
     api_key, password = basic_credentials(request.headers.get("authorization"))
-    principal = authenticate(ctx.db, api_key=api_key, password=password)
+    address = request.client.host if request.client else ""
+    principal = authenticate(ctx.db, api_key=api_key, password=password, address=address, now=ctx.clock())
+    limiter: RateLimiter = request.app.state.limiter
+    admission = limiter.admit(principal.account_id)
     query = dict(request.query_params)
     call = GhostCall(
         ctx=ctx,
@@ -112,5 +120,15 @@ def _call(ctx: AppContext, request: Request, body: bytes, endpoint: Endpoint) ->
         path_params=dict(request.path_params),
         query=query,
         method=request.method,
+        base_url=str(request.base_url).rstrip("/"),
     )
-    return endpoint(call)
+    response = endpoint(call)
+    if admission is not None:
+        _rate_headers(response, admission)
+    return response
+
+
+def _rate_headers(response: Response, admission: Admission) -> None:
+    response.headers["X-RateLimit-Limit"] = str(admission.limit)
+    response.headers["X-RateLimit-Remaining"] = str(admission.remaining)
+    response.headers["X-RateLimit-Reset"] = str(admission.reset)

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 
 from stockgate.domain.catalog import SINCE_OVERLAP, CatalogFilter, ProductRecord, full_export_wait
 from stockgate.domain.dates import utc_now
-from stockgate.domain.errors import IncrementalWindowExceeded, RateLimited
+from stockgate.domain.errors import IncrementalWindowExceeded
+from stockgate.domain.throttle import Throttled
 from stockgate.services.auth import Principal
 from stockgate.services.ports import Database, Tx
 
@@ -80,7 +81,7 @@ def claim_full_export(db: Database, *, principal: Principal, per_hour: int) -> N
         recent = tx.catalog.recent_full_exports(principal.account_id, now - FULL_EXPORT_PERIOD)
         wait = full_export_wait(recent, now, per_hour, FULL_EXPORT_PERIOD)
         if wait is not None:
-            raise RateLimited(
+            raise Throttled(
                 f"at most {per_hour} full catalog exports per hour: retry in {wait} s, "
                 "or ask for what changed with since",
                 retry_after=wait,
