@@ -58,7 +58,7 @@ def acquire_order(call: GhostCall) -> Response:
 
 def status_by_id(call: GhostCall) -> Response:
     raw = call.path_params["order_id"].strip()
-    if not raw.isdigit() or len(raw) > 18:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:  # str.isdigit() also takes "²"
         raise NotFound("order", raw)
     row = order_status(call.ctx.db, principal=call.principal, order_id=int(raw))
     return call.respond(render_order_status(row, call.format))
