@@ -49,7 +49,7 @@ class Run:
 def measured(*args: str, env: dict[str, str]) -> Run:
     """Run a stockgate command, sampling its peak resident memory until it ends."""
     started = time.monotonic()
-    process = subprocess.Popen([STOCKGATE, *args], env=env, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen([*STOCKGATE, *args], env=env, stdout=subprocess.PIPE, text=True)
     peak = 0
     while process.poll() is None:
         with contextlib.suppress(OSError, LookupError):
