@@ -29,9 +29,23 @@ from stockgate.services.demo import load_demo
 )
 @click.option("--demo", is_flag=True, help="Load demo data into an empty database and print credentials.")
 @click.option("--bench", is_flag=True, hidden=True, help="Add the benchmark's constant route.")
+@click.option(
+    "--forwarded-allow-ips",
+    envvar="FORWARDED_ALLOW_IPS",
+    default="127.0.0.1",
+    show_default=True,
+    help="Proxies trusted for X-Forwarded-Proto/-For (comma-separated; '*' trusts every client).",
+)
 @database_option
 def serve(
-    host: str, port: int, workers: int, keep_alive: int, demo: bool, bench: bool, database_url: str | None
+    host: str,
+    port: int,
+    workers: int,
+    keep_alive: int,
+    demo: bool,
+    bench: bool,
+    forwarded_allow_ips: str,
+    database_url: str | None,
 ) -> None:
     """Serve the ghost API over HTTP."""
     with runtime(database_url) as rt:  # migrates once, before any worker starts
@@ -69,6 +83,8 @@ def serve(
             access_log=False,  # our middleware writes one JSON line per request instead
             log_config=logging_config(os.environ.get("STOCKGATE_LOG_LEVEL", "INFO").upper()),
             log_level="warning",
+            proxy_headers=True,
+            forwarded_allow_ips=forwarded_allow_ips,
         )
     finally:
         if metrics_dir is not None:

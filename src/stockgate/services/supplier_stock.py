@@ -8,11 +8,15 @@ from stockgate.domain.errors import InvalidInput
 from stockgate.services.accounts import find_account_row
 from stockgate.services.ports import Database, LedgerEntry, Tx
 
+MAX_ON_HAND = 2**31 - 1  # the column is a 32-bit integer on PostgreSQL
+
 
 def set_stock(db: Database, *, stock_id: int, quantity: int, actor: str, reason: str = "") -> int:
     """Set a model's on-hand quantity (never below what is locked). Answers the previous quantity."""
     if quantity < 0:
         raise InvalidInput("quantity", "quantity cannot be negative")
+    if quantity > MAX_ON_HAND:
+        raise InvalidInput("quantity", f"quantity cannot be above {MAX_ON_HAND}")
 
     def work(tx: Tx) -> int:
         before = tx.stock.set_on_hand(stock_id, quantity)

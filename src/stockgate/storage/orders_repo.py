@@ -9,6 +9,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
 from stockgate.services.ports import HistoryEntry, OrderDetail, OrderLine, OrderState, OrderStatusRow
+from stockgate.storage.lengths import check_lengths
 from stockgate.storage.tables import accounts, ledger, order_lines, orders
 
 _STATUS_COLUMNS = (
@@ -50,6 +51,7 @@ class SqlOrders:
         return None if found is None else int(found)
 
     def insert(self, values: Mapping[str, Any]) -> int:
+        check_lengths(orders, values)
         return int(self._c.execute(insert(orders).values(**values).returning(orders.c.id)).scalar_one())
 
     def insert_lines(self, order_id: int, lines: Sequence[Mapping[str, Any]]) -> None:
