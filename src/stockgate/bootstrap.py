@@ -35,6 +35,7 @@ class Config:
     # separated by "|" or newlines).
     supplier_name: str = "stockgate supplier"
     supplier_address: str = ""
+    timezone: str = "UTC"
 
     @classmethod
     def from_env(cls, database_url: str | None = None, **overrides: object) -> Config:
@@ -52,6 +53,7 @@ class Config:
             "metrics_token": env.get("STOCKGATE_METRICS_TOKEN") or None,
             "catalog_window_hours": float(env.get("STOCKGATE_CATALOG_WINDOW_HOURS", "4")),
             "full_exports_per_hour": int(env.get("STOCKGATE_FULL_EXPORTS_PER_HOUR", "4")),
+            "timezone": env.get("STOCKGATE_TIMEZONE", "UTC"),
             **{
                 name: env[variable]
                 for name, variable in (
@@ -103,6 +105,7 @@ def create_app(config: Config, runtime: Runtime | None = None) -> Starlette:
             rate_limit=config.rate_limit,
             metrics_token=config.metrics_token,
             letterhead=config.letterhead,
+            timezone=config.timezone,
         )
     )
 

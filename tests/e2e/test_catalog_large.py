@@ -11,9 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import socket
 import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -22,13 +20,15 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.support.server_process import running_stockgate, stockgate_command
+
 pytestmark = pytest.mark.slow
 
 PRODUCTS = 100_000
 MAX_MODELS = 10  # 1..10 models a product: about 5 on average
 PEAK_LIMIT_MB = 200
 FIRST_BYTE_LIMIT_S = 1.0
-STOCKGATE = str(Path(sys.executable).parent / "stockgate")
+STOCKGATE = stockgate_command()
 
 
 def kib(pid: int, field: str) -> int:
@@ -49,25 +49,20 @@ class Run:
 def measured(*args: str, env: dict[str, str]) -> Run:
     """Run a stockgate command, sampling its peak resident memory until it ends."""
     started = time.monotonic()
-    process = subprocess.Popen([STOCKGATE, *args], env=env, stdout=subprocess.PIPE, text=True)
     peak = 0
-    while process.poll() is None:
-        with contextlib.suppress(OSError, LookupError):
-            peak = max(peak, kib(process.pid, "VmHWM"))
-        time.sleep(0.2)
-    stdout = process.stdout.read() if process.stdout else ""
+    with subprocess.Popen([*STOCKGATE, *args], env=env, stdout=subprocess.PIPE, text=True) as process:
+        while process.poll() is None:
+            with contextlib.suppress(OSError, LookupError):
+                peak = max(peak, kib(process.pid, "VmHWM"))
+            time.sleep(0.2)
+        stdout = process.stdout.read() if process.stdout else ""
     assert process.returncode == 0, stdout
     return Run(time.monotonic() - started, peak / 1024, stdout)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_a_large_catalog_imports_and_streams_in_flat_memory(tmp_path: Path) -> None:
-    env = {**os.environ, "STOCKGATE_DATABASE_URL": f"sqlite:///{tmp_path / 'large.db'}"}
+    url = f"sqlite:///{tmp_path / 'large.db'}"
+    env = {**os.environ, "STOCKGATE_DATABASE_URL": url}
     source = tmp_path / "catalog.xml"
     generated = measured(
         "catalog", "generate", "--products", str(PRODUCTS), "--max-models", str(MAX_MODELS),
@@ -77,32 +72,22 @@ def test_a_large_catalog_imports_and_streams_in_flat_memory(tmp_path: Path) -> N
     counts = json.loads(imported.stdout)
     assert (counts["created"], counts["skipped"]) == (PRODUCTS, 0)
     account = subprocess.run(
-        [STOCKGATE, "accounts", "create", "--email", "big@example.com", "--password", "large catalog", "--json"],
+        [*STOCKGATE, "accounts", "create", "--email", "big@example.com", "--password", "large catalog", "--json"],
         env=env, capture_output=True, text=True, check=True,
     )  # fmt: skip
     auth = (json.loads(account.stdout)["api_key"], "large catalog")
 
-    port = free_port()
-    server = subprocess.Popen(
-        [STOCKGATE, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        with httpx.Client(base_url=base, auth=auth, timeout=600) as client:
-            for _ in range(200):
-                try:
-                    if client.get("/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            # Credentials are checked once (argon2), as every shop's first call does.
-            assert client.get("/restful/export/locales").status_code == 200
-            idle_mb = kib(server.pid, "VmRSS") / 1024
-            results = {fmt: export(client, server.pid, fmt) for fmt in ("xml", "json")}
-        peak_mb = kib(server.pid, "VmHWM") / 1024
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with (
+        running_stockgate(url) as server,
+        httpx.Client(base_url=server.base_url, auth=auth, timeout=900) as client,
+    ):
+        assert server.process is not None
+        pid = server.process.pid  # one worker: the server is this very process
+        # Credentials are checked once (argon2), as every shop's first call does.
+        assert client.get("/restful/export/locales").status_code == 200
+        idle_mb = kib(pid, "VmRSS") / 1024
+        results = {fmt: export(client, pid, fmt) for fmt in ("xml", "json")}
+        peak_mb = kib(pid, "VmHWM") / 1024
 
     models = results["xml"].models
     print(

@@ -8,6 +8,7 @@ from stockgate import __version__
 from stockgate.cli import (
     accounts,
     admin_tokens,
+    admins,
     carriers,
     catalog,
     check,
@@ -39,6 +40,7 @@ for module in (
     check,
     catalog,
     admin_tokens,
+    admins,
 ):
     module.register(cli)
 

@@ -20,10 +20,33 @@ from stockgate.services.demo import load_demo
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--keep-alive",
+    default=75,
+    show_default=True,
+    type=click.IntRange(1, 3600),
+    help="Seconds an idle connection stays open; keep it above the load balancer's idle timeout.",
+)
 @click.option("--demo", is_flag=True, help="Load demo data into an empty database and print credentials.")
 @click.option("--bench", is_flag=True, hidden=True, help="Add the benchmark's constant route.")
+@click.option(
+    "--forwarded-allow-ips",
+    envvar="FORWARDED_ALLOW_IPS",
+    default="127.0.0.1",
+    show_default=True,
+    help="Proxies trusted for X-Forwarded-Proto/-For (comma-separated; '*' trusts every client).",
+)
 @database_option
-def serve(host: str, port: int, workers: int, demo: bool, bench: bool, database_url: str | None) -> None:
+def serve(
+    host: str,
+    port: int,
+    workers: int,
+    keep_alive: int,
+    demo: bool,
+    bench: bool,
+    forwarded_allow_ips: str,
+    database_url: str | None,
+) -> None:
     """Serve the ghost API over HTTP."""
     with runtime(database_url) as rt:  # migrates once, before any worker starts
         url = rt.config.database_url
@@ -54,9 +77,14 @@ def serve(host: str, port: int, workers: int, demo: bool, bench: bool, database_
             host=host,
             port=port,
             workers=workers,
+            # A load balancer reuses idle connections; if the server closed one first (uvicorn's own
+            # default is 5 s), the request sent on it fails with a reset, seen by clients as 502s.
+            timeout_keep_alive=keep_alive,
             access_log=False,  # our middleware writes one JSON line per request instead
             log_config=logging_config(os.environ.get("STOCKGATE_LOG_LEVEL", "INFO").upper()),
             log_level="warning",
+            proxy_headers=True,
+            forwarded_allow_ips=forwarded_allow_ips,
         )
     finally:
         if metrics_dir is not None:

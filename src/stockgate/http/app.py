@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from stockgate.http import admin_api, catalog, ghost, returns
+from stockgate.http import admin_api, backoffice, catalog, ghost, returns
 from stockgate.http.context import AppContext
 from stockgate.http.metrics import Metrics, metrics_endpoint
 from stockgate.http.observe import Observe
@@ -69,6 +69,7 @@ def create_app(ctx: AppContext) -> Starlette:
         *catalog.routes(),
         *returns.routes(),
         *admin_api.routes(),
+        *backoffice.routes(ctx),
     ]
     if ctx.bench_routes:
         routes.append(Route("/bench/constant", bench_constant, methods=["GET"]))

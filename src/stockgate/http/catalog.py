@@ -47,6 +47,14 @@ async def _in_threads(chunks: Iterator[bytes], close: Callable[[], None]) -> Asy
         close()
 
 
+def products_xml(call: GhostCall) -> Response:
+    return products(call, "xml")
+
+
+def products_json(call: GhostCall) -> Response:
+    return products(call, "json")
+
+
 def locales(call: GhostCall) -> Response:
     return call.respond(render_keyed_values(catalog_locales(call.ctx.db), call.format))
 
@@ -57,12 +65,8 @@ def tags(call: GhostCall) -> Response:
 
 def routes() -> list[BaseRoute]:
     return [
-        *ghost_routes(
-            "/restful/export/api/products.xml", lambda c: products(c, "xml"), methods=["GET"], compress=True
-        ),
-        *ghost_routes(
-            "/restful/export/api/products.json", lambda c: products(c, "json"), methods=["GET"], compress=True
-        ),
+        *ghost_routes("/restful/export/api/products.xml", products_xml, methods=["GET"], compress=True),
+        *ghost_routes("/restful/export/api/products.json", products_json, methods=["GET"], compress=True),
         *ghost_routes("/restful/export/locales", locales, methods=["GET"]),
         *ghost_routes("/restful/export/tags", tags, methods=["GET"]),
     ]

@@ -25,3 +25,4 @@ class AppContext:
     metrics_token: str | None = None  # when set, /metrics wants "Authorization: Bearer <token>"
     clock: Callable[[], float] = time.time  # wall-clock seconds; tests move time by hand
     letterhead: Letterhead = field(default_factory=Letterhead)  # the supplier on return manifests
+    timezone: str = "UTC"  # the supplier's: the back-office shows times and "today" in it

@@ -8,17 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from stockgate.http.openapi_admin_schemas import (
-    AMOUNT_IN,
-    ID,
-    INT,
-    JSON,
-    SCHEMAS,
-    TEXT,
-    Schema,
-    loose,
-    ref,
-)
+from stockgate.http.openapi import JSON, Schema, ref
+from stockgate.http.openapi_admin_schemas import AMOUNT_IN, ID, INT, SCHEMAS, TEXT, loose
 
 PROBLEM = "application/problem+json"
 SECURITY: list[dict[str, list[str]]] = [{"adminBearer": []}]
@@ -33,6 +24,7 @@ PROBLEMS: dict[str, Schema] = {
     "401": _problem("No valid bearer token (`WWW-Authenticate: Bearer`)."),
     "404": _problem("Not found."),
     "409": _problem("The current state forbids it (`current_status` says where it is)."),
+    "413": _problem("The upload is larger than the limit."),
 }
 
 
@@ -231,6 +223,31 @@ def admin_section(prefix: str = "/admin/api/v1") -> dict[str, Any]:
                 ("400", "404", "409"),
                 parameters=[order],
                 requestBody=_body(loose({"reason": TEXT, "reject": {"type": "boolean"}}), required=False),
+            )
+        },
+        "/catalog/import": {
+            "post": _op(
+                "Import TEAL XML or CSV (gzipped or not): ids kept, re-imports update in place",
+                _ok("ImportCounts"),
+                ("400", "413"),
+                parameters=[
+                    _param(
+                        "format", "query", {"type": "string", "enum": ["xml", "csv"]}, "Default: sniffed."
+                    ),
+                    _param(
+                        "strict",
+                        "query",
+                        {"type": "boolean"},
+                        "Check everything first; import nothing if an item is broken.",
+                    ),
+                ],
+                requestBody={
+                    "required": True,
+                    "content": {
+                        kind: {"schema": {"type": "string", "format": "binary"}}
+                        for kind in ("application/xml", "text/csv", "application/gzip")
+                    },
+                },
             )
         },
         "/returns": {

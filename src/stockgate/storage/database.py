@@ -25,7 +25,9 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from stockgate.services.ports import Busy, Tx
 from stockgate.storage.accounts_repo import SqlAccounts
 from stockgate.storage.admin_tokens_repo import SqlAdminTokens
+from stockgate.storage.admins_repo import SqlAdmins, SqlAdminSessions
 from stockgate.storage.audit_repo import SqlAudit
+from stockgate.storage.backoffice_views import SqlBackOfficeViews
 from stockgate.storage.carriers_repo import SqlCarriers
 from stockgate.storage.catalog_repo import SqlCatalog
 from stockgate.storage.engine import WRITE_OPTION, is_sqlite
@@ -65,6 +67,9 @@ class SqlTx:
         self.rate_buckets = SqlRateBuckets(connection)
         self.returns = SqlReturns(connection)
         self.admin_tokens = SqlAdminTokens(connection)
+        self.admins = SqlAdmins(connection)
+        self.admin_sessions = SqlAdminSessions(connection)
+        self.views = SqlBackOfficeViews(connection)
 
 
 class SqlDatabase:
