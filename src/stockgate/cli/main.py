@@ -13,6 +13,7 @@ from stockgate.cli import (
     catalog,
     check,
     db,
+    limits,
     orders,
     reservations,
     returns,
@@ -41,6 +42,7 @@ for module in (
     catalog,
     admin_tokens,
     admins,
+    limits,
 ):
     module.register(cli)
 

@@ -15,7 +15,6 @@ from stockgate.http.logs import logging_config
 from stockgate.http.metrics import MULTIPROCESS_VARIABLE
 from stockgate.services.demo import load_demo
 
-
 WORKER_HEALTHCHECK_SECONDS = 60
 
 
