@@ -9,13 +9,21 @@ from sqlalchemy import Engine
 from starlette.applications import Starlette
 
 from stockgate.http.app import create_app as create_http_app
-from stockgate.http.context import DEFAULT_MAX_BODY, AppContext
+from stockgate.http.context import DEFAULT_MAX_BODY, AppContext, Background
+from stockgate.outbound.webhook_sender import HttpSender
 from stockgate.services.ports import Database
+from stockgate.services.webhook_delivery import Deliverer, DeliverySettings, DeliveryWorker
 from stockgate.storage.database import SqlDatabase
 from stockgate.storage.engine import DEFAULT_URL, make_engine
 from stockgate.storage.migrate import upgrade
 
 URL_VARIABLE = "STOCKGATE_DATABASE_URL"
+ALLOW_PRIVATE_VARIABLE = "STOCKGATE_WEBHOOKS_ALLOW_PRIVATE"
+WORKER_VARIABLE = "STOCKGATE_WEBHOOK_WORKER"
+
+
+def _flag(name: str, default: str = "0") -> bool:
+    return os.environ.get(name, default).strip().lower() in ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True)
@@ -24,12 +32,17 @@ class Config:
     pool_size: int = 10
     max_body: int = DEFAULT_MAX_BODY
     bench_routes: bool = False
+    # Webhook URLs on loopback or private networks (see domain/webhook_urls.py): off in production.
+    webhooks_allow_private: bool = False
+    # Run a webhook delivery worker inside the server process (serve turns it on).
+    webhook_worker: bool = False
 
     @classmethod
     def from_env(cls, database_url: str | None = None, **overrides: object) -> Config:
         """Configuration from arguments, then STOCKGATE_* environment variables, then defaults."""
         url = database_url or os.environ.get(URL_VARIABLE) or DEFAULT_URL
         pool = int(os.environ.get("STOCKGATE_POOL_SIZE", "10"))
+        overrides.setdefault("webhooks_allow_private", _flag(ALLOW_PRIVATE_VARIABLE))
         return cls(database_url=url, pool_size=pool, **overrides)  # type: ignore[arg-type]
 
 
@@ -56,12 +69,29 @@ def start(config: Config, *, migrate: bool = True) -> Runtime:
 def create_app(config: Config, runtime: Runtime | None = None) -> Starlette:
     """The ASGI app for `config` (or for an already started runtime)."""
     runtime = runtime or start(config)
+    background: tuple[Background, ...] = (webhook_worker(runtime),) if config.webhook_worker else ()
     return create_http_app(
-        AppContext(db=runtime.db, max_body=config.max_body, bench_routes=config.bench_routes)
+        AppContext(
+            db=runtime.db, max_body=config.max_body, bench_routes=config.bench_routes, background=background
+        )
     )
+
+
+def webhook_deliverer(runtime: Runtime, settings: DeliverySettings | None = None) -> Deliverer:
+    """Delivers the outbox of `runtime`'s database over HTTP."""
+    sender = HttpSender(allow_private=runtime.config.webhooks_allow_private)
+    return Deliverer(runtime.db, sender, settings)
+
+
+def webhook_worker(runtime: Runtime, settings: DeliverySettings | None = None) -> DeliveryWorker:
+    """A background delivery thread (not started)."""
+    return DeliveryWorker(webhook_deliverer(runtime, settings))
 
 
 def app_from_environment() -> Starlette:
     """The app of a server worker process, configured from STOCKGATE_* variables (see cli serve)."""
-    config = Config.from_env(bench_routes=os.environ.get("STOCKGATE_BENCH_ROUTES") == "1")
+    config = Config.from_env(
+        bench_routes=os.environ.get("STOCKGATE_BENCH_ROUTES") == "1",
+        webhook_worker=_flag(WORKER_VARIABLE, "1"),
+    )
     return create_app(config, start(config, migrate=False))

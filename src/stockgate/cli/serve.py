@@ -7,7 +7,7 @@ import os
 import click
 import uvicorn
 
-from stockgate.bootstrap import URL_VARIABLE
+from stockgate.bootstrap import URL_VARIABLE, WORKER_VARIABLE
 from stockgate.cli.common import database_option, runtime
 from stockgate.services.demo import load_demo
 
@@ -18,8 +18,16 @@ from stockgate.services.demo import load_demo
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
 @click.option("--demo", is_flag=True, help="Load demo data into an empty database and print credentials.")
 @click.option("--bench", is_flag=True, hidden=True, help="Add the benchmark's constant route.")
+@click.option(
+    "--webhooks/--no-webhooks",
+    default=True,
+    show_default=True,
+    help="Deliver webhooks from each server process (else run `stockgate webhooks deliver`).",
+)
 @database_option
-def serve(host: str, port: int, workers: int, demo: bool, bench: bool, database_url: str | None) -> None:
+def serve(
+    host: str, port: int, workers: int, demo: bool, bench: bool, webhooks: bool, database_url: str | None
+) -> None:
     """Serve the ghost API over HTTP."""
     with runtime(database_url) as rt:  # migrates once, before any worker starts
         url = rt.config.database_url
@@ -36,6 +44,7 @@ def serve(host: str, port: int, workers: int, demo: bool, bench: bool, database_
             )
     # Workers are separate processes: they find their configuration in the environment.
     os.environ[URL_VARIABLE] = url
+    os.environ[WORKER_VARIABLE] = "1" if webhooks else "0"
     if bench:
         os.environ["STOCKGATE_BENCH_ROUTES"] = "1"
     uvicorn.run(

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -40,6 +44,19 @@ def create_app(ctx: AppContext) -> Starlette:
     ]
     if ctx.bench_routes:
         routes.append(Route("/bench/constant", bench_constant, methods=["GET"]))
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, lifespan=_lifespan if ctx.background else None)
     app.state.ctx = ctx
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: Starlette) -> AsyncIterator[None]:
+    # Started once per server process, stopped (finishing the work in hand) when it shuts down.
+    ctx: AppContext = app.state.ctx
+    for task in ctx.background:
+        task.start()
+    try:
+        yield
+    finally:
+        for task in reversed(ctx.background):
+            await run_in_threadpool(task.stop)

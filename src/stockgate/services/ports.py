@@ -15,6 +15,7 @@ from typing import Any, Protocol, TypeVar
 
 from stockgate.domain.carriers import Carrier
 from stockgate.domain.catalog import ImportCounts, ProductRecord
+from stockgate.services.webhook_ports import WebhookStore
 
 T = TypeVar("T")
 
@@ -200,6 +201,8 @@ class Tx(Protocol):
     def audit(self) -> Audit: ...
     @property
     def catalog(self) -> Catalog: ...
+    @property
+    def webhooks(self) -> WebhookStore: ...
 
 
 class Database(Protocol):

@@ -26,6 +26,7 @@ from stockgate.storage.engine import WRITE_OPTION, is_sqlite
 from stockgate.storage.ledger_repo import SqlLedger
 from stockgate.storage.orders_repo import SqlOrders
 from stockgate.storage.stock_repo import SqlStock
+from stockgate.storage.webhooks_repo import SqlWebhooks
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ class SqlTx:
         self.ledger = SqlLedger(connection)
         self.audit = SqlAudit(connection)
         self.catalog = SqlCatalog(connection)
+        self.webhooks = SqlWebhooks(connection)
 
 
 class SqlDatabase:
