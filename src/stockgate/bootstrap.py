@@ -69,7 +69,9 @@ def start(config: Config, *, migrate: bool = True) -> Runtime:
 def create_app(config: Config, runtime: Runtime | None = None) -> Starlette:
     """The ASGI app for `config` (or for an already started runtime)."""
     runtime = runtime or start(config)
-    background: tuple[Background, ...] = (webhook_worker(runtime),) if config.webhook_worker else ()
+    background: tuple[Background, ...] = ()
+    if config.webhook_worker:
+        background = (webhook_worker(runtime, allow_private=config.webhooks_allow_private),)
     return create_http_app(
         AppContext(
             db=runtime.db, max_body=config.max_body, bench_routes=config.bench_routes, background=background
@@ -77,15 +79,20 @@ def create_app(config: Config, runtime: Runtime | None = None) -> Starlette:
     )
 
 
-def webhook_deliverer(runtime: Runtime, settings: DeliverySettings | None = None) -> Deliverer:
+def webhook_deliverer(
+    runtime: Runtime, settings: DeliverySettings | None = None, *, allow_private: bool | None = None
+) -> Deliverer:
     """Delivers the outbox of `runtime`'s database over HTTP."""
-    sender = HttpSender(allow_private=runtime.config.webhooks_allow_private)
-    return Deliverer(runtime.db, sender, settings)
+    if allow_private is None:
+        allow_private = runtime.config.webhooks_allow_private
+    return Deliverer(runtime.db, HttpSender(allow_private=allow_private), settings)
 
 
-def webhook_worker(runtime: Runtime, settings: DeliverySettings | None = None) -> DeliveryWorker:
+def webhook_worker(
+    runtime: Runtime, settings: DeliverySettings | None = None, *, allow_private: bool | None = None
+) -> DeliveryWorker:
     """A background delivery thread (not started)."""
-    return DeliveryWorker(webhook_deliverer(runtime, settings))
+    return DeliveryWorker(webhook_deliverer(runtime, settings, allow_private=allow_private))
 
 
 def app_from_environment() -> Starlette:

@@ -80,6 +80,11 @@ class Receiver:
                 try:
                     if answer.delay:
                         time.sleep(answer.delay)
+                    with receiver._lock:  # recorded before answering: the sender sees it afterwards
+                        receiver.received.append(
+                            Received(self.path, dict(self.headers.items()), body, answer.status)
+                        )
+                        receiver._lock.notify_all()
                     self.send_response(answer.status)
                     for name, value in answer.headers:
                         self.send_header(name, value)
@@ -89,10 +94,6 @@ class Receiver:
                 finally:
                     with receiver._lock:
                         receiver.in_flight[event_id] -= 1
-                        receiver.received.append(
-                            Received(self.path, dict(self.headers.items()), body, answer.status)
-                        )
-                        receiver._lock.notify_all()
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass

@@ -155,6 +155,9 @@ class Deliverer:
                 log.warning("webhook delivery failed for good", extra={"delivery": due.id})
             elif kept:
                 result.retrying += 1
+                log.info(
+                    "webhook delivery will be retried", extra={"delivery": due.id, "error": outcome.error}
+                )
         if not kept:
             result.lost += 1
 
