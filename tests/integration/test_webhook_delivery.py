@@ -12,13 +12,13 @@ from datetime import timedelta
 
 import pytest
 from starlette.testclient import TestClient
-from stockgate_client import verify_signature
 
 from stockgate.bootstrap import Config, Runtime, start
 from stockgate.domain.webhooks import RetryPolicy
 from stockgate.services.outbox import Notice, publish
 from stockgate.services.supplier_stock import set_stock
 from stockgate.services.webhooks import list_deliveries, ping_endpoint, redeliver
+from stockgate_client import verify_signature
 from tests.conftest import AccountFactory
 from tests.support.webhook_receiver import Answer, Receiver, receiving
 from tests.support.webhooks import SIGNATURE, Clock, deliverer, e8, hook, place

@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from stockgate_client import verify_signature
 
 from stockgate.bootstrap import Runtime
 from stockgate.cli.main import cli
 from stockgate.domain.webhooks import RetryPolicy
 from stockgate.services.webhooks import redeliver
+from stockgate_client import verify_signature
 from tests.support.webhook_receiver import Receiver, receiving
 from tests.support.webhooks import SIGNATURE, deliverer
 

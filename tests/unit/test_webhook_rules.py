@@ -8,7 +8,6 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from stockgate_client import InvalidSignature, verify_signature
 
 from stockgate.domain.errors import InvalidInput
 from stockgate.domain.statuses import OrderStatus
@@ -24,6 +23,7 @@ from stockgate.domain.webhooks import (
     order_event_type,
     parse_event_types,
 )
+from stockgate_client import InvalidSignature, verify_signature
 
 SECRET = "whsec_test-secret-0123456789"
 BODY = b'{"id":"evt_1","type":"order.created","data":{"order":{"order_id":7}}}'

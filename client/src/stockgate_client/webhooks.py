@@ -21,12 +21,14 @@ import hashlib
 import hmac
 import time
 
+from .errors import StockgateError
+
 __all__ = ["DEFAULT_TOLERANCE", "InvalidSignature", "verify_signature"]
 
 DEFAULT_TOLERANCE = 300  # seconds
 
 
-class InvalidSignature(ValueError):
+class InvalidSignature(StockgateError, ValueError):
     """The webhook's signature is missing, malformed, wrong, or too old."""
 
 
