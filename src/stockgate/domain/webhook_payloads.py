@@ -63,6 +63,59 @@ def order_data(order: OrderSnapshot, **extra: Any) -> dict[str, Any]:
     return {"order": order_object(order), "status_name": status_label(order.status), **extra}
 
 
+@dataclass(frozen=True, slots=True)
+class ReturnSnapshot:
+    """A return line (one unit) as E10/E11 show it, at the moment of the event."""
+
+    id: int
+    stock_id: int
+    reason_code: int
+    status: int
+    refund_status: int
+    notes: str | None
+    request_ext_ref: str | None
+    return_code: str | None
+
+
+RETURN_STATUS_NAMES = {
+    0: "PENDING",
+    1: "AUTHORIZED",
+    2: "AUTHORIZED",
+    3: "RECEIVED OK",
+    4: "RECEIVED NOT OK",
+    5: "NOT RECEIVED",
+    7: "REFUSED",
+    9: "COMPLETED",
+}
+
+
+def return_data(order_id: int, key: str | None, lines: Sequence[ReturnSnapshot]) -> dict[str, Any]:
+    """Data of `return.status_changed`: the changed lines in the E10/E11 JSON item shape, plus the line
+    id and, instead of the absolute `pdfLink` (which depends on the address a shop calls), its path."""
+    return {
+        "orderId": order_id,
+        "ext_ref": key,
+        "items": [
+            {
+                "id": line.id,
+                "stockModelId": line.stock_id,
+                "quantity": 1,
+                "reasonCode": line.reason_code,
+                "status": line.status,
+                "status_name": RETURN_STATUS_NAMES.get(line.status, str(line.status)),
+                "refundStatus": line.refund_status,
+                "notes": line.notes,
+                "requestExtRef": line.request_ext_ref,
+                "returnCode": line.return_code,
+                "pdfPath": f"/restful/returnedgoods/print/{line.return_code}.pdf"
+                if line.return_code
+                else None,
+            }
+            for line in lines
+        ],
+    }
+
+
 def money(amount: Decimal) -> str:
     return f"{amount:.2f}"
 

@@ -20,6 +20,8 @@ ORDER_WORKING_ON = "order.working_on"
 ORDER_READY = "order.ready"
 ORDER_DISPATCHED = "order.dispatched"
 ORDER_CANCELLED = "order.cancelled"
+# What E7/E8 show changed without a new status: a substatus set or cleared, tracking corrected.
+ORDER_UPDATED = "order.updated"
 RETURN_STATUS_CHANGED = "return.status_changed"
 RESERVATION_RELEASED = "reservation.released"
 MODEL_SOLD_OUT = "model.sold_out"
@@ -33,6 +35,7 @@ EVENT_TYPES = (
     ORDER_READY,
     ORDER_DISPATCHED,
     ORDER_CANCELLED,
+    ORDER_UPDATED,
     RETURN_STATUS_CHANGED,
     RESERVATION_RELEASED,
     MODEL_SOLD_OUT,
