@@ -80,6 +80,12 @@ def test_endpoint_lifecycle_and_deliveries(run: Any, receiver: Receiver) -> None
     assert doc(run("webhooks", "deliver", "--once", "--json", env=ALLOW))["delivered"] == 1
     states = [d["state"] for d in doc(run("webhooks", "deliveries", "--endpoint", endpoint, "--json"))]
     assert states == ["delivered", "delivered"]
+    receiver.answer(500)
+    run("webhooks", "ping", endpoint)
+    run("webhooks", "deliver", "--once", env=ALLOW)  # one pending, to be kept
+    assert doc(run("webhooks", "prune", "--days", "1", "--json")) == {"pruned": 0}  # too recent
+    assert doc(run("webhooks", "prune", "--days", "0", "--json")) == {"pruned": 2}
+    assert [d["state"] for d in doc(run("webhooks", "deliveries", "--json"))] == ["pending"]
 
     changed = doc(run("webhooks", "set", endpoint, "--events", "order.dispatched", "--disabled", "--json"))
     assert (changed["events"], changed["enabled"]) == (["order.dispatched"], False)

@@ -14,7 +14,7 @@ from stockgate.bootstrap import webhook_deliverer
 from stockgate.cli.common import database_option, emit, json_option, runtime, table
 from stockgate.services.webhook_delivery import DeliverySettings, DeliveryWorker, Round
 from stockgate.services.webhook_ports import Delivery
-from stockgate.services.webhooks import DELIVERY_STATES, list_deliveries, redeliver
+from stockgate.services.webhooks import DELIVERY_STATES, list_deliveries, prune_deliveries, redeliver
 
 
 def delivery_document(x: Delivery) -> dict[str, Any]:
@@ -157,6 +157,17 @@ def deliver(
         worker.stop()
 
 
+@click.command("prune")
+@click.option("--days", type=click.IntRange(0, 36500), default=30, show_default=True)
+@database_option
+@json_option
+def prune(days: int, database_url: str | None, as_json: bool) -> None:
+    """Forget deliveries delivered more than DAYS ago (running workers also do it hourly)."""
+    with runtime(database_url) as rt:
+        gone = prune_deliveries(rt.db, days=days)
+    emit(as_json, {"pruned": gone}, f"{gone} delivered deliveries forgotten")
+
+
 def attach(group: click.Group) -> None:
-    for command in (deliveries, redeliver_, deliver):
+    for command in (deliveries, redeliver_, deliver, prune):
         group.add_command(command)

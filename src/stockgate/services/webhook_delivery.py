@@ -13,6 +13,7 @@ import logging
 import random
 import secrets
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ class DeliverySettings:
     # Longer than the sender's 5 s limit by far, so a lease never lapses under a live attempt.
     lease: timedelta = timedelta(seconds=60)
     poll_interval: float = 1.0  # seconds between looks at an idle outbox
+    retention: timedelta = timedelta(days=30)  # delivered rows are forgotten after this
+    prune_interval: float = 3600.0  # seconds between two prunings by a running worker
     policy: RetryPolicy = field(default_factory=RetryPolicy)
 
 
@@ -121,6 +124,11 @@ class Deliverer:
             if done.claimed == 0 or repeated:
                 return total
 
+    def prune(self) -> int:
+        """Forget what was delivered longer ago than the retention; failed and pending rows stay."""
+        before = self.clock() - self.settings.retention
+        return self.db.write(lambda tx: tx.webhooks.prune(before))
+
     def _attempt(self, due: DueDelivery) -> Outcome:
         headers = signed_headers(due, int(self.clock().timestamp()))
         try:
@@ -184,9 +192,14 @@ class DeliveryWorker:
         self.deliverer.close()
 
     def run(self) -> None:
-        interval = self.deliverer.settings.poll_interval
+        settings = self.deliverer.settings
+        interval = settings.poll_interval
+        next_prune = time.monotonic()
         while not self._stop.is_set():
             try:
+                if time.monotonic() >= next_prune:
+                    next_prune = time.monotonic() + settings.prune_interval
+                    self.deliverer.prune()
                 done = self.deliverer.deliver_due()
             except Exception:
                 # The database may be restarting: keep the worker alive and look again later.

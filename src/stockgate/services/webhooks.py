@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from stockgate.domain.dates import utc_now
@@ -236,3 +237,11 @@ def redeliver(
         return tx.webhooks.redeliver(where, utc_now())
 
     return db.write(work)
+
+
+def prune_deliveries(db: Database, *, days: int = 30) -> int:
+    """Forget deliveries delivered more than `days` ago (failed and pending ones are kept)."""
+    if days < 0:
+        raise InvalidInput("days", "days cannot be negative")
+    before = utc_now() - timedelta(days=days)
+    return db.write(lambda tx: tx.webhooks.prune(before))

@@ -342,6 +342,14 @@ class SqlWebhooks:
         )
         return int(result.rowcount)
 
+    def prune(self, delivered_before: datetime) -> int:
+        """Delete deliveries delivered before the instant, then events left without deliveries."""
+        gone = self._c.execute(
+            d.delete().where(d.c.state == "delivered", d.c.delivered_at < delivered_before)
+        ).rowcount
+        self._c.execute(ev.delete().where(~exists().where(d.c.event_id == ev.c.id)))
+        return int(gone)
+
 
 def _conditions(where: DeliveryFilter) -> list[Any]:
     conditions: list[Any] = []
