@@ -6,36 +6,14 @@ import signal
 import threading
 from datetime import timedelta
 from types import FrameType
-from typing import Any
 
 import click
 
 from stockgate.bootstrap import webhook_deliverer
 from stockgate.cli.common import database_option, emit, json_option, runtime, table
 from stockgate.services.webhook_delivery import DeliverySettings, DeliveryWorker, Round
-from stockgate.services.webhook_ports import Delivery
 from stockgate.services.webhooks import DELIVERY_STATES, list_deliveries, prune_deliveries, redeliver
-
-
-def delivery_document(x: Delivery) -> dict[str, Any]:
-    return {
-        "id": x.id,
-        "event_id": x.event_id,
-        "type": x.event_type,
-        "subject": x.subject,
-        "endpoint_id": x.endpoint_id,
-        "account": x.account_email,
-        "url": x.url,
-        "state": x.state,
-        "attempts": x.attempts,
-        "created_at": x.created_at,
-        "next_attempt_at": x.next_attempt_at if x.state == "pending" else None,
-        "first_attempt_at": x.first_attempt_at,
-        "last_attempt_at": x.last_attempt_at,
-        "delivered_at": x.delivered_at,
-        "last_status": x.last_status,
-        "last_error": x.last_error,
-    }
+from stockgate.wire.webhook_documents import delivery_document
 
 
 @click.command("deliveries")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from stockgate.cli import webhook_deliveries
@@ -18,6 +16,7 @@ from stockgate.services.webhooks import (
     rotate_secret,
     update_endpoint,
 )
+from stockgate.wire.webhook_documents import endpoint_document
 
 _EVENTS_HELP = (
     "Comma-separated event types (default: all but the opt-in ones). Known: "
@@ -29,21 +28,6 @@ _EVENTS_HELP = (
 @click.group()
 def webhooks() -> None:
     """Webhook endpoints: shops told of order and return changes by signed POSTs."""
-
-
-def endpoint_document(endpoint: Endpoint) -> dict[str, Any]:
-    return {
-        "id": endpoint.id,
-        "account": endpoint.account_email,
-        "url": endpoint.url,
-        "events": list(endpoint.events),
-        "enabled": endpoint.enabled,
-        "description": endpoint.description,
-        "secret_hint": endpoint.secret_hint,
-        "created_at": endpoint.created_at,
-        "pending": endpoint.pending,
-        "failed": endpoint.failed,
-    }
 
 
 def _human(endpoint: Endpoint) -> list[str]:
