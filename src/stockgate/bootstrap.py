@@ -74,7 +74,11 @@ def create_app(config: Config, runtime: Runtime | None = None) -> Starlette:
         background = (webhook_worker(runtime, allow_private=config.webhooks_allow_private),)
     return create_http_app(
         AppContext(
-            db=runtime.db, max_body=config.max_body, bench_routes=config.bench_routes, background=background
+            db=runtime.db,
+            max_body=config.max_body,
+            bench_routes=config.bench_routes,
+            background=background,
+            webhooks_allow_private=config.webhooks_allow_private,
         )
     )
 

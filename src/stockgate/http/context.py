@@ -23,3 +23,4 @@ class AppContext:
     max_body: int = DEFAULT_MAX_BODY
     bench_routes: bool = False
     background: tuple[Background, ...] = ()
+    webhooks_allow_private: bool = False  # webhook URLs on loopback/private networks (tests, LANs)

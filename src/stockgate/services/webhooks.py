@@ -80,12 +80,17 @@ def add_endpoint(
     return db.write(work)
 
 
-def list_endpoints(db: Database, *, email: str | None = None) -> list[Endpoint]:
-    """Every endpoint (or one account's), with its pending and failed delivery counts."""
+def list_endpoints(
+    db: Database, *, email: str | None = None, after_id: int | None = None, limit: int = 1000
+) -> list[Endpoint]:
+    """Endpoints (every account's or one's) in id order after `after_id`, with their pending and failed
+    delivery counts."""
+    if not 1 <= limit <= 1000:
+        raise InvalidInput("limit", "limit must be between 1 and 1000")
 
     def work(tx: Tx) -> list[Endpoint]:
         account_id = find_account_row(tx, email).id if email else None
-        return tx.webhooks.endpoints(account_id)
+        return tx.webhooks.endpoints(account_id, after_id, limit)
 
     return db.read(work)
 

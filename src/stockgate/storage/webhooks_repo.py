@@ -120,10 +120,14 @@ class SqlWebhooks:
         row = self._c.execute(_ENDPOINT_QUERY.where(e.c.id == endpoint_id)).first()
         return None if row is None else _endpoint(row)
 
-    def endpoints(self, account_id: int | None) -> list[Endpoint]:
-        query = _ENDPOINT_QUERY.order_by(e.c.id)
+    def endpoints(
+        self, account_id: int | None, after_id: int | None = None, limit: int = 1000
+    ) -> list[Endpoint]:
+        query = _ENDPOINT_QUERY.order_by(e.c.id).limit(limit)
         if account_id is not None:
             query = query.where(e.c.account_id == account_id)
+        if after_id is not None:
+            query = query.where(e.c.id > after_id)
         return [_endpoint(row) for row in self._c.execute(query)]
 
     def update_endpoint(self, endpoint_id: int, values: Mapping[str, Any]) -> None:
