@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import event
 from starlette.testclient import TestClient
 
 from stockgate.bootstrap import Runtime, create_app
 from stockgate.services.supplier_stock import release_reservation, set_stock
-from stockgate.services.webhooks import list_deliveries, update_endpoint
+from stockgate.services.webhooks import list_deliveries, remove_endpoint, update_endpoint
 from tests.conftest import AccountFactory, Shop
 from tests.support.orders import DROPSHIP, JSON, LOCKED, SOLD, seed_json
 from tests.support.webhook_receiver import Receiver, receiving
@@ -169,3 +171,33 @@ def test_serve_delivers_in_the_background(
         got = receiver.wait_for(2)
         assert [r.json["type"] for r in got] == ["order.created", "order.confirmed"]
         assert got[1].json["data"]["order"] == e8(http, shop, "BG-1")
+
+
+def test_accounts_that_want_nothing_pay_no_webhook_query(
+    runtime: Runtime, http: TestClient, make_account: AccountFactory, models: list[int], receiver: Receiver
+) -> None:
+    shop = make_account(ecredit="1000")
+    seen: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if re.search(r"webhook_(endpoints|deliveries)|(?<!accounts\.)webhook_events", statement):
+            seen.append(statement)
+
+    event.listen(runtime.engine, "before_cursor_execute", note)
+    try:
+        place(http, shop, "Q-1", [(models[0], 1)])  # no endpoint
+        endpoint = hook(runtime, shop, receiver, events="order.dispatched").endpoint
+        seen.clear()
+        place(http, shop, "Q-2", [(models[0], 1)])  # an endpoint, but not for these events
+        assert seen == []
+        update_endpoint(runtime.db, endpoint_id=endpoint.id, events=["order.created"])
+        seen.clear()
+        place(http, shop, "Q-3", [(models[0], 1)])
+        assert len(seen) == 3  # which endpoints, the event, its delivery
+        remove_endpoint(runtime.db, endpoint_id=endpoint.id)
+        seen.clear()
+        place(http, shop, "Q-4", [(models[0], 1)])
+        assert seen == []
+    finally:
+        event.remove(runtime.engine, "before_cursor_execute", note)
+    assert delivered_types(runtime, receiver) == []  # the endpoint is gone, its queue with it

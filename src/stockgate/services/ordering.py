@@ -122,7 +122,8 @@ class OrderBook:
         self.tx.stock.apply(self.account.id, changes)
         self.tx.ledger.append(self.ledger)
         free_after = {sid: line.free for sid, line in self.stock.items()}
-        publish(self.tx, [*self.notices, *sold_out_notices(self.tx, self._free_before, free_after)])
+        notices = [*self.notices, *sold_out_notices(self.tx, self._free_before, free_after)]
+        publish(self.tx, notices, accounts=[self.account])
 
     def _announce(
         self,

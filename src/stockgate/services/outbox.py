@@ -22,8 +22,8 @@ from stockgate.domain.webhook_payloads import (
     order_data,
     sold_out_data,
 )
-from stockgate.domain.webhooks import MODEL_SOLD_OUT, order_event_type, subscribes
-from stockgate.services.ports import OrderStatusRow, Tx
+from stockgate.domain.webhooks import MODEL_SOLD_OUT, order_event_type, split_events, subscribes
+from stockgate.services.ports import AccountRow, OrderStatusRow, Tx
 from stockgate.services.webhook_ports import OutboxEvent, Subscription
 
 
@@ -46,14 +46,28 @@ def order_subject(order_id: int) -> str:
     return f"order:{order_id}"
 
 
-def publish(tx: Tx, notices: Iterable[Notice], *, now: datetime | None = None) -> list[str]:
-    """Write each notice to the outbox for the endpoints that want it; answers the event ids written."""
+def wants(account: AccountRow, event_type: str) -> bool:
+    """Whether some enabled endpoint of the (locked) account subscribes to the type."""
+    return event_type in split_events(account.webhook_events)
+
+
+def publish(
+    tx: Tx, notices: Iterable[Notice], *, accounts: Iterable[AccountRow] = (), now: datetime | None = None
+) -> list[str]:
+    """Write each notice to the outbox for the endpoints that want it; answers the event ids written.
+
+    `accounts`: rows locked by the caller; their `webhook_events` spare the endpoint lookup (one query)
+    for the notices nobody wants, which is every notice of most accounts.
+    """
     now = now or utc_now()
+    known = {account.id: account for account in accounts}
     subscriptions: dict[int, list[Subscription]] = {}
     written = []
     for notice in notices:
         if notice.endpoint_ids is not None:
             targets: Sequence[int] = notice.endpoint_ids
+        elif notice.account_id in known and not wants(known[notice.account_id], notice.type):
+            continue
         else:
             if notice.account_id not in subscriptions:
                 subscriptions[notice.account_id] = tx.webhooks.subscriptions(notice.account_id)
@@ -102,11 +116,16 @@ def order_notice(
 
 
 def publish_order_change(
-    tx: Tx, *, account_id: int, order_id: int, event_type: str | None = None, **extra: Any
+    tx: Tx, *, account: AccountRow, order_id: int, event_type: str | None = None, **extra: Any
 ) -> list[str]:
-    """Publish the event of an order's status change (for the order workflow's use cases)."""
-    notice = order_notice(tx, account_id=account_id, order_id=order_id, event_type=event_type, **extra)
-    return publish(tx, [notice]) if notice else []
+    """Publish the event of an order's change (for the order workflow's use cases), after the change.
+
+    `account` is the order's account row as the transaction locked it.
+    """
+    if not account.webhook_events:  # most accounts: no order read, no endpoint lookup
+        return []
+    notice = order_notice(tx, account_id=account.id, order_id=order_id, event_type=event_type, **extra)
+    return publish(tx, [notice], accounts=[account]) if notice else []
 
 
 def sold_out_notices(tx: Tx, before: Mapping[int, int], after: Mapping[int, int]) -> list[Notice]:

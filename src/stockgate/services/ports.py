@@ -44,6 +44,9 @@ class AccountRow:
     city: str
     province: str
     countrycode: str
+    # Event types some enabled webhook endpoint of the account wants ("" for most accounts): writers
+    # learn from the row they lock anyway whether to look for endpoints at all.
+    webhook_events: str = ""
 
 
 @dataclass(frozen=True, slots=True)

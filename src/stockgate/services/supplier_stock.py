@@ -82,7 +82,7 @@ def release_reservation(db: Database, *, email: str, stock_id: int | None = None
         if released:
             data = released_data(account.reservation_id, released, RELEASED_BY_SUPPLIER)
             subject = order_subject(account.reservation_id or 0)
-            publish(tx, [Notice(account.id, RESERVATION_RELEASED, subject, data)])
+            publish(tx, [Notice(account.id, RESERVATION_RELEASED, subject, data)], accounts=[account])
         return sum(q for _, q in released)
 
     return db.write(work)

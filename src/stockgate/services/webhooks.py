@@ -11,7 +11,7 @@ from stockgate.domain.dates import utc_now
 from stockgate.domain.errors import InvalidInput, NotFound
 from stockgate.domain.webhook_signature import MIN_SECRET_LENGTH, new_secret
 from stockgate.domain.webhook_urls import check_url
-from stockgate.domain.webhooks import PING, join_events, parse_event_types
+from stockgate.domain.webhooks import EVENT_TYPES, PING, join_events, parse_event_types
 from stockgate.services.accounts import find_account_row
 from stockgate.services.outbox import Notice, publish
 from stockgate.services.ports import Database, Tx
@@ -45,6 +45,19 @@ def _check_description(description: str) -> str:
     return description
 
 
+def _refresh_account(tx: Tx, account_id: int) -> None:
+    """Write on the account row which event types its enabled endpoints want (see AccountRow)."""
+    wanted = {t for s in tx.webhooks.subscriptions(account_id) for t in s.events}
+    tx.accounts.update(account_id, {"webhook_events": join_events(t for t in EVENT_TYPES if t in wanted)})
+
+
+def _locked_endpoint(tx: Tx, endpoint_id: int) -> Endpoint:
+    """The endpoint, with its account row locked first (the lock order of every writer)."""
+    found = _endpoint(tx, endpoint_id)
+    tx.accounts.lock(found.account_id)
+    return found
+
+
 def _endpoint(tx: Tx, endpoint_id: int) -> Endpoint:
     found = tx.webhooks.endpoint(endpoint_id)
     if found is None:
@@ -73,8 +86,9 @@ def add_endpoint(
     }
 
     def work(tx: Tx) -> NewEndpoint:
-        account = find_account_row(tx, email)
+        account = tx.accounts.lock(find_account_row(tx, email).id)
         endpoint_id = tx.webhooks.add_endpoint({**values, "account_id": account.id, "created_at": utc_now()})
+        _refresh_account(tx, account.id)
         return NewEndpoint(_endpoint(tx, endpoint_id), values["secret"])
 
     return db.write(work)
@@ -124,9 +138,10 @@ def update_endpoint(
         values["description"] = _check_description(description)
 
     def work(tx: Tx) -> Endpoint:
-        _endpoint(tx, endpoint_id)
+        found = _locked_endpoint(tx, endpoint_id)
         if values:
             tx.webhooks.update_endpoint(endpoint_id, values)
+            _refresh_account(tx, found.account_id)
         return _endpoint(tx, endpoint_id)
 
     return db.write(work)
@@ -148,8 +163,9 @@ def remove_endpoint(db: Database, *, endpoint_id: int) -> Endpoint:
     """Delete an endpoint and its deliveries (pending ones are dropped). Answers what was removed."""
 
     def work(tx: Tx) -> Endpoint:
-        found = _endpoint(tx, endpoint_id)
+        found = _locked_endpoint(tx, endpoint_id)
         tx.webhooks.remove_endpoint(endpoint_id)
+        _refresh_account(tx, found.account_id)
         return found
 
     return db.write(work)

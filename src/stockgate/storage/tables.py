@@ -126,6 +126,8 @@ accounts = Table(
     Column("province", String(100), nullable=False, server_default=""),
     Column("countrycode", String(2), nullable=False, server_default=""),
     Column("created_at", Instant, nullable=False),
+    # The union of the enabled webhook endpoints' event types, kept by services/webhooks.py.
+    Column("webhook_events", String(1000), nullable=False, server_default=""),
     CheckConstraint("ecredit >= 0", name="ecredit_not_negative"),
 )
 

@@ -17,6 +17,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("accounts", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("webhook_events", sa.String(length=1000), server_default="", nullable=False)
+        )
     op.create_table(
         "webhook_endpoints",
         sa.Column(
@@ -117,3 +121,5 @@ def downgrade() -> None:
         batch_op.drop_index("ix_webhook_endpoints_account_id")
 
     op.drop_table("webhook_endpoints")
+    with op.batch_alter_table("accounts", schema=None) as batch_op:
+        batch_op.drop_column("webhook_events")
