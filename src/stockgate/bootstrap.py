@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import Engine
 from starlette.applications import Starlette
 
+from stockgate.domain.throttle import DEFAULT_BURST, DEFAULT_PER_SECOND, RateLimit
 from stockgate.http.app import create_app as create_http_app
 from stockgate.http.context import DEFAULT_MAX_BODY, AppContext, Background
 from stockgate.outbound.webhook_sender import HttpSender
@@ -16,6 +18,7 @@ from stockgate.services.webhook_delivery import Deliverer, DeliverySettings, Del
 from stockgate.storage.database import SqlDatabase
 from stockgate.storage.engine import DEFAULT_URL, make_engine
 from stockgate.storage.migrate import upgrade
+from stockgate.wire.return_manifest import Letterhead
 
 URL_VARIABLE = "STOCKGATE_DATABASE_URL"
 ALLOW_PRIVATE_VARIABLE = "STOCKGATE_WEBHOOKS_ALLOW_PRIVATE"
@@ -36,14 +39,48 @@ class Config:
     webhooks_allow_private: bool = False
     # Run a webhook delivery worker inside the server process (serve turns it on).
     webhook_worker: bool = False
+    catalog_window_hours: float = 4.0
+    full_exports_per_hour: int = 4
+    rate_limit: RateLimit = field(default_factory=RateLimit)  # accounts without their own limit
+    metrics_token: str | None = None
+    # Printed on return manifests (E14): STOCKGATE_SUPPLIER_NAME, STOCKGATE_SUPPLIER_ADDRESS (lines
+    # separated by "|" or newlines).
+    supplier_name: str = "stockgate supplier"
+    supplier_address: str = ""
 
     @classmethod
     def from_env(cls, database_url: str | None = None, **overrides: object) -> Config:
         """Configuration from arguments, then STOCKGATE_* environment variables, then defaults."""
         url = database_url or os.environ.get(URL_VARIABLE) or DEFAULT_URL
         pool = int(os.environ.get("STOCKGATE_POOL_SIZE", "10"))
-        overrides.setdefault("webhooks_allow_private", _flag(ALLOW_PRIVATE_VARIABLE))
-        return cls(database_url=url, pool_size=pool, **overrides)  # type: ignore[arg-type]
+        env = os.environ
+        settings: dict[str, object] = {
+            "max_body": int(env.get("STOCKGATE_MAX_BODY", str(DEFAULT_MAX_BODY))),
+            # STOCKGATE_RATE_BURST=0 lifts the default limit (accounts may still have their own).
+            "rate_limit": RateLimit(
+                int(env.get("STOCKGATE_RATE_BURST", str(DEFAULT_BURST))),
+                float(env.get("STOCKGATE_RATE_PER_SECOND", str(DEFAULT_PER_SECOND))),
+            ),
+            "metrics_token": env.get("STOCKGATE_METRICS_TOKEN") or None,
+            "catalog_window_hours": float(env.get("STOCKGATE_CATALOG_WINDOW_HOURS", "4")),
+            "full_exports_per_hour": int(env.get("STOCKGATE_FULL_EXPORTS_PER_HOUR", "4")),
+            **{
+                name: env[variable]
+                for name, variable in (
+                    ("supplier_name", "STOCKGATE_SUPPLIER_NAME"),
+                    ("supplier_address", "STOCKGATE_SUPPLIER_ADDRESS"),
+                )
+                if env.get(variable)
+            },
+            "webhooks_allow_private": _flag(ALLOW_PRIVATE_VARIABLE),
+            **overrides,
+        }
+        return cls(database_url=url, pool_size=pool, **settings)  # type: ignore[arg-type]
+
+    @property
+    def letterhead(self) -> Letterhead:
+        lines = (line.strip() for line in self.supplier_address.replace("|", "\n").splitlines())
+        return Letterhead(self.supplier_name.strip(), tuple(line for line in lines if line))
 
 
 @dataclass
@@ -77,6 +114,11 @@ def create_app(config: Config, runtime: Runtime | None = None) -> Starlette:
             db=runtime.db,
             max_body=config.max_body,
             bench_routes=config.bench_routes,
+            catalog_window=timedelta(hours=config.catalog_window_hours),
+            full_exports_per_hour=config.full_exports_per_hour,
+            rate_limit=config.rate_limit,
+            metrics_token=config.metrics_token,
+            letterhead=config.letterhead,
             background=background,
             webhooks_allow_private=config.webhooks_allow_private,
         )

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 
 import click
 import uvicorn
 
 from stockgate.bootstrap import URL_VARIABLE, WORKER_VARIABLE
 from stockgate.cli.common import database_option, runtime
+from stockgate.http.logs import logging_config
+from stockgate.http.metrics import MULTIPROCESS_VARIABLE
 from stockgate.services.demo import load_demo
 
 
@@ -47,15 +51,25 @@ def serve(
     os.environ[WORKER_VARIABLE] = "1" if webhooks else "0"
     if bench:
         os.environ["STOCKGATE_BENCH_ROUTES"] = "1"
-    uvicorn.run(
-        "stockgate.bootstrap:app_from_environment",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=False,
-        log_level="warning",
-    )
+    # Several workers share their metrics through files (see http/metrics.py); a fresh directory per
+    # run, since values left by an earlier run would be added in.
+    metrics_dir = None
+    if workers > 1 and not os.environ.get(MULTIPROCESS_VARIABLE):
+        metrics_dir = os.environ[MULTIPROCESS_VARIABLE] = tempfile.mkdtemp(prefix="stockgate-metrics-")
+    try:
+        uvicorn.run(
+            "stockgate.bootstrap:app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=False,  # our middleware writes one JSON line per request instead
+            log_config=logging_config(os.environ.get("STOCKGATE_LOG_LEVEL", "INFO").upper()),
+            log_level="warning",
+        )
+    finally:
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 def register(cli: click.Group) -> None:

@@ -5,15 +5,22 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import orjson
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from stockgate.http import ghost
+from stockgate.http import admin_api, catalog, ghost, returns
 from stockgate.http.context import AppContext
+from stockgate.http.metrics import Metrics, metrics_endpoint
+from stockgate.http.observe import Observe
+from stockgate.http.openapi import openapi_document, operations_section
+from stockgate.http.openapi_ghost import ghost_section
 from stockgate.services.health import database_ready
+from stockgate.services.rate_limits import RateLimiter
 
 
 async def healthz(_request: Request) -> Response:
@@ -35,17 +42,38 @@ async def bench_constant(_request: Request) -> Response:
     )
 
 
+def openapi_route(*sections: dict[str, object]) -> Route:
+    rendered = orjson.dumps(openapi_document(*sections))
+
+    async def serve_openapi(_request: Request) -> Response:
+        return Response(rendered, media_type="application/json")
+
+    return Route("/openapi.json", serve_openapi, methods=["GET"])
+
+
 def create_app(ctx: AppContext) -> Starlette:
     """A Starlette app serving everything stockgate answers over HTTP, bound to `ctx`."""
+    metrics = Metrics()
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
+        Route("/metrics", metrics_endpoint(metrics, ctx.metrics_token), methods=["GET"]),
+        openapi_route(ghost_section(), operations_section()),
         *ghost.routes(),
+        *catalog.routes(),
+        *returns.routes(),
+        *admin_api.routes(),
     ]
     if ctx.bench_routes:
         routes.append(Route("/bench/constant", bench_constant, methods=["GET"]))
-    app = Starlette(routes=routes, lifespan=_lifespan if ctx.background else None)
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(Observe, metrics=metrics)],
+        lifespan=_lifespan if ctx.background else None,
+    )
     app.state.ctx = ctx
+    app.state.metrics = metrics
+    app.state.limiter = RateLimiter(ctx.db, ctx.rate_limit, clock=ctx.clock)
     return app
 
 
