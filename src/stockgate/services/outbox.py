@@ -18,11 +18,19 @@ from stockgate.domain.errors import NotFound
 from stockgate.domain.webhook_payloads import (
     EVENT_ID_PREFIX,
     OrderSnapshot,
+    ReturnSnapshot,
     envelope,
     order_data,
+    return_data,
     sold_out_data,
 )
-from stockgate.domain.webhooks import MODEL_SOLD_OUT, order_event_type, split_events, subscribes
+from stockgate.domain.webhooks import (
+    MODEL_SOLD_OUT,
+    RETURN_STATUS_CHANGED,
+    order_event_type,
+    split_events,
+    subscribes,
+)
 from stockgate.services.ports import AccountRow, OrderStatusRow, Tx
 from stockgate.services.webhook_ports import OutboxEvent, Subscription
 
@@ -150,3 +158,30 @@ def sold_out_notices(tx: Tx, before: Mapping[int, int], after: Mapping[int, int]
         )
         for (account_id, stock_id), (endpoints, locked) in grouped.items()
     ]
+
+
+def publish_return_change(
+    tx: Tx, *, account: AccountRow, order_id: int, return_ids: Sequence[int]
+) -> list[str]:
+    """Publish `return.status_changed` for return lines of one order, as they stand after the change."""
+    if not return_ids or not wants(account, RETURN_STATUS_CHANGED):
+        return []
+    wanted = set(return_ids)
+    lines = [line for line in tx.returns.for_order(order_id) if line.id in wanted]
+    snapshots = [
+        ReturnSnapshot(
+            line.id,
+            line.stock_id,
+            line.reason_code,
+            line.status,
+            line.refund_status,
+            line.notes,
+            line.request_ext_ref,
+            line.return_code,
+        )
+        for line in lines
+    ]
+    key = lines[0].order_key if lines else None
+    data = return_data(order_id, key, snapshots)
+    notice = Notice(account.id, RETURN_STATUS_CHANGED, order_subject(order_id), data)
+    return publish(tx, [notice], accounts=[account])

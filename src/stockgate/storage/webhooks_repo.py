@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, insert, literal, or_, select, true
+from sqlalchemy import and_, exists, func, insert, literal, or_, select, true
 from sqlalchemy.engine import Connection
 
 from stockgate.domain.webhooks import MODEL_SOLD_OUT, split_events
@@ -27,84 +27,19 @@ from stockgate.services.webhook_ports import (
     SoldOutWatch,
     Subscription,
 )
-from stockgate.storage.tables import (
-    accounts,
-    models,
-    order_lines,
-    orders,
-    reservation_lines,
-    webhook_deliveries,
-    webhook_endpoints,
-    webhook_events,
+from stockgate.storage.tables import models, order_lines, orders, reservation_lines
+from stockgate.storage.webhook_queries import (
+    DELIVERIES,
+    ENDPOINT_QUERY,
+    conditions,
+    d,
+    due,
+    e,
+    endpoint_of,
+    ev,
 )
 
-d = webhook_deliveries
-e = webhook_endpoints
-ev = webhook_events
-_earlier = webhook_deliveries.alias("earlier")
 MAX_ERROR = 500
-SECRET_HINT = 10
-
-
-def _counted(state: str) -> Any:
-    return (
-        select(func.count())
-        .select_from(d)
-        .where(d.c.endpoint_id == e.c.id, d.c.state == state)
-        .scalar_subquery()
-    )
-
-
-_ENDPOINT_QUERY = select(
-    e.c.id,
-    e.c.account_id,
-    accounts.c.email,
-    e.c.url,
-    e.c.events,
-    e.c.enabled,
-    e.c.description,
-    e.c.secret,
-    e.c.created_at,
-    _counted("pending"),
-    _counted("failed"),
-).join(accounts, accounts.c.id == e.c.account_id)
-
-
-def _endpoint(row: Any) -> Endpoint:
-    return Endpoint(
-        id=int(row[0]),
-        account_id=int(row[1]),
-        account_email=str(row[2]),
-        url=str(row[3]),
-        events=split_events(row[4]),
-        enabled=bool(row[5]),
-        description=str(row[6]),
-        secret_hint=str(row[7])[:SECRET_HINT],
-        created_at=row[8],
-        pending=int(row[9]),
-        failed=int(row[10]),
-    )
-
-
-def _due(now: datetime) -> Select[Any]:
-    blocked = exists().where(
-        _earlier.c.endpoint_id == d.c.endpoint_id,
-        _earlier.c.subject == d.c.subject,
-        _earlier.c.id < d.c.id,
-        _earlier.c.state == "pending",
-    )
-    return (
-        select(d.c.id)
-        .join(e, e.c.id == d.c.endpoint_id)
-        .where(
-            d.c.state == "pending",
-            d.c.next_attempt_at <= now,
-            or_(d.c.lease_until.is_(None), d.c.lease_until <= now),
-            e.c.enabled == true(),
-            ~blocked,
-        )
-        .order_by(d.c.next_attempt_at, d.c.id)
-    )
 
 
 class SqlWebhooks:
@@ -117,18 +52,18 @@ class SqlWebhooks:
         return int(self._c.execute(insert(e).values(**values).returning(e.c.id)).scalar_one())
 
     def endpoint(self, endpoint_id: int) -> Endpoint | None:
-        row = self._c.execute(_ENDPOINT_QUERY.where(e.c.id == endpoint_id)).first()
-        return None if row is None else _endpoint(row)
+        row = self._c.execute(ENDPOINT_QUERY.where(e.c.id == endpoint_id)).first()
+        return None if row is None else endpoint_of(row)
 
     def endpoints(
         self, account_id: int | None, after_id: int | None = None, limit: int = 1000
     ) -> list[Endpoint]:
-        query = _ENDPOINT_QUERY.order_by(e.c.id).limit(limit)
+        query = ENDPOINT_QUERY.order_by(e.c.id).limit(limit)
         if account_id is not None:
             query = query.where(e.c.account_id == account_id)
         if after_id is not None:
             query = query.where(e.c.id > after_id)
-        return [_endpoint(row) for row in self._c.execute(query)]
+        return [endpoint_of(row) for row in self._c.execute(query)]
 
     def update_endpoint(self, endpoint_id: int, values: Mapping[str, Any]) -> None:
         self._c.execute(e.update().where(e.c.id == endpoint_id).values(**values))
@@ -209,10 +144,10 @@ class SqlWebhooks:
     # --- delivering -----------------------------------------------------------------------------------
 
     def any_due(self, now: datetime) -> bool:
-        return self._c.execute(_due(now).limit(1)).first() is not None
+        return self._c.execute(due(now).limit(1)).first() is not None
 
     def claim(self, now: datetime, limit: int, lease_until: datetime, token: str) -> list[DueDelivery]:
-        query = _due(now).limit(limit)
+        query = due(now).limit(limit)
         if self._c.dialect.name == "postgresql":
             query = query.with_for_update(of=d, skip_locked=True)
         ids = list(self._c.execute(query).scalars())
@@ -299,43 +234,18 @@ class SqlWebhooks:
     # --- looking and retrying -------------------------------------------------------------------------
 
     def deliveries(self, where: DeliveryFilter) -> list[Delivery]:
-        query = (
-            select(
-                d.c.id,
-                ev.c.event_id,
-                ev.c.type,
-                d.c.subject,
-                d.c.endpoint_id,
-                accounts.c.email,
-                e.c.url,
-                d.c.state,
-                d.c.attempts,
-                d.c.created_at,
-                d.c.next_attempt_at,
-                d.c.first_attempt_at,
-                d.c.last_attempt_at,
-                d.c.delivered_at,
-                d.c.last_status,
-                d.c.last_error,
-            )
-            .join(ev, ev.c.id == d.c.event_id)
-            .join(e, e.c.id == d.c.endpoint_id)
-            .join(accounts, accounts.c.id == e.c.account_id)
-            .where(*_conditions(where))
-            .order_by(d.c.id.desc())
-            .limit(where.limit)
-        )
+        query = DELIVERIES.where(*conditions(where)).order_by(d.c.id.desc()).limit(where.limit)
         if where.before_id is not None:
             query = query.where(d.c.id < where.before_id)
         return [Delivery(*row) for row in self._c.execute(query).all()]  # type: ignore[call-arg]
 
     def redeliver(self, where: DeliveryFilter, now: datetime) -> int:
-        conditions = _conditions(where)
+        chosen = conditions(where)
         # A leased row is being attempted right now: leave it to its worker.
-        conditions.append(or_(d.c.lease_until.is_(None), d.c.lease_until <= now))
+        chosen.append(or_(d.c.lease_until.is_(None), d.c.lease_until <= now))
         result = self._c.execute(
             d.update()
-            .where(*conditions)
+            .where(*chosen)
             .values(
                 state="pending",
                 next_attempt_at=now,
@@ -353,18 +263,3 @@ class SqlWebhooks:
         ).rowcount
         self._c.execute(ev.delete().where(~exists().where(d.c.event_id == ev.c.id)))
         return int(gone)
-
-
-def _conditions(where: DeliveryFilter) -> list[Any]:
-    conditions: list[Any] = []
-    if where.state is not None:
-        conditions.append(d.c.state == where.state)
-    if where.endpoint_id is not None:
-        conditions.append(d.c.endpoint_id == where.endpoint_id)
-    if where.account_id is not None:
-        conditions.append(d.c.endpoint_id.in_(select(e.c.id).where(e.c.account_id == where.account_id)))
-    if where.ids is not None:
-        conditions.append(d.c.id.in_(where.ids))
-    if where.event_id is not None:
-        conditions.append(d.c.event_id.in_(select(ev.c.id).where(ev.c.event_id == where.event_id)))
-    return conditions
