@@ -9,7 +9,7 @@ import tempfile
 import click
 import uvicorn
 
-from stockgate.bootstrap import URL_VARIABLE
+from stockgate.bootstrap import URL_VARIABLE, WORKER_VARIABLE
 from stockgate.cli.common import database_option, runtime
 from stockgate.http.logs import logging_config
 from stockgate.http.metrics import MULTIPROCESS_VARIABLE
@@ -36,6 +36,12 @@ from stockgate.services.demo import load_demo
     show_default=True,
     help="Proxies trusted for X-Forwarded-Proto/-For (comma-separated; '*' trusts every client).",
 )
+@click.option(
+    "--webhooks/--no-webhooks",
+    default=True,
+    show_default=True,
+    help="Deliver webhooks from each server process (else run `stockgate webhooks deliver`).",
+)
 @database_option
 def serve(
     host: str,
@@ -45,6 +51,7 @@ def serve(
     demo: bool,
     bench: bool,
     forwarded_allow_ips: str,
+    webhooks: bool,
     database_url: str | None,
 ) -> None:
     """Serve the ghost API over HTTP."""
@@ -63,6 +70,7 @@ def serve(
             )
     # Workers are separate processes: they find their configuration in the environment.
     os.environ[URL_VARIABLE] = url
+    os.environ[WORKER_VARIABLE] = "1" if webhooks else "0"
     if bench:
         os.environ["STOCKGATE_BENCH_ROUTES"] = "1"
     # Several workers share their metrics through files (see http/metrics.py); a fresh directory per
