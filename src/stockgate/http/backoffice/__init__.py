@@ -19,6 +19,7 @@ from stockgate.http.backoffice import (
     login,
     orders,
     reservations,
+    returns,
 )
 from stockgate.http.backoffice.pages import AdminCall, Handler, admin_route
 from stockgate.http.backoffice.rendering import Renderer
@@ -30,15 +31,23 @@ GET = ["GET"]
 POST = ["POST"]
 
 
+# Forms that carry a file, and how large it may be (others: the server's body limit).
+UPLOADS = {"/admin/catalog/import": catalog.UPLOAD_LIMIT}
+
+
 def _not_found(call: AdminCall) -> Response:
     # Behind the session check, so an unknown address tells a stranger nothing but "log in".
     raise NotFound("page", call.path)
 
 
 PAGES: list[tuple[str, Handler, list[str]]] = [
+    ("/admin/catalog/import", catalog.import_form, GET),
+    ("/admin/catalog/import", catalog.import_file, POST),
     ("/admin/", dashboard.show, GET),
     ("/admin/orders", orders.listing, GET),
     ("/admin/orders/{id}", orders.detail, GET),
+    ("/admin/orders/{id}/advance", orders.advance, POST),
+    ("/admin/orders/{id}/cancel", orders.cancel, POST),
     ("/admin/accounts", accounts.listing, GET),
     ("/admin/accounts", accounts.create, POST),
     ("/admin/accounts/{id}", accounts.detail, GET),
@@ -51,6 +60,8 @@ PAGES: list[tuple[str, Handler, list[str]]] = [
     ("/admin/reservations", reservations.overview, GET),
     ("/admin/reservations/{id}", reservations.of_account, GET),
     ("/admin/reservations/{id}/release", reservations.release, POST),
+    ("/admin/returns", returns.queue, GET),
+    ("/admin/returns/{id}/{action}", returns.step, POST),
     ("/admin/carriers", carriers.listing, GET),
     ("/admin/carriers", carriers.save, POST),
 ]
@@ -74,9 +85,14 @@ def routes(ctx: AppContext) -> list[BaseRoute]:
         *login.routes(renderer),
     ]
     inside += [
-        admin_route(renderer, path.removeprefix(PREFIX), handler, methods=methods)
+        admin_route(renderer, path.removeprefix(PREFIX), handler, methods=methods, max_body=UPLOADS.get(path))
         for path, handler, methods in PAGES
     ]
+    inside.append(
+        admin_route(
+            renderer, "/catalog/import", catalog.import_file, methods=POST, max_body=catalog.UPLOAD_LIMIT
+        )
+    )
     inside.append(admin_route(renderer, "/{rest:path}", _not_found, methods=["GET", "POST"]))
     # One mount rather than top-level routes: the OpenAPI document lists the API's routes, and these
     # HTML pages are not part of any API.
