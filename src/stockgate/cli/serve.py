@@ -9,11 +9,14 @@ import tempfile
 import click
 import uvicorn
 
-from stockgate.bootstrap import URL_VARIABLE
+from stockgate.bootstrap import URL_VARIABLE, WORKER_VARIABLE
 from stockgate.cli.common import database_option, runtime
 from stockgate.http.logs import logging_config
 from stockgate.http.metrics import MULTIPROCESS_VARIABLE
 from stockgate.services.demo import load_demo
+
+
+WORKER_HEALTHCHECK_SECONDS = 60
 
 
 @click.command("serve")
@@ -43,6 +46,12 @@ from stockgate.services.demo import load_demo
     show_default=True,
     help="Proxies trusted for X-Forwarded-Proto/-For (comma-separated; '*' trusts every client).",
 )
+@click.option(
+    "--webhooks/--no-webhooks",
+    default=True,
+    show_default=True,
+    help="Deliver webhooks from each server process (else run `stockgate webhooks deliver`).",
+)
 @database_option
 def serve(
     host: str,
@@ -53,6 +62,7 @@ def serve(
     demo: bool,
     bench: bool,
     forwarded_allow_ips: str,
+    webhooks: bool,
     database_url: str | None,
 ) -> None:
     """Serve the ghost API over HTTP."""
@@ -71,6 +81,7 @@ def serve(
             )
     # Workers are separate processes: they find their configuration in the environment.
     os.environ[URL_VARIABLE] = url
+    os.environ[WORKER_VARIABLE] = "1" if webhooks else "0"
     if bench:
         os.environ["STOCKGATE_BENCH_ROUTES"] = "1"
     # Several workers share their metrics through files (see http/metrics.py); a fresh directory per
@@ -97,6 +108,9 @@ def serve(
             log_level="warning",
             proxy_headers=True,
             forwarded_allow_ips=forwarded_allow_ips,
+            # uvicorn kills a worker that does not answer its supervisor's ping within this time (its
+            # default, 5 s, is shorter than a worker's start on a busy machine: kill, restart, forever).
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         )
     finally:
         if metrics_dir is not None:

@@ -36,6 +36,7 @@ from stockgate.storage.orders_repo import SqlOrders
 from stockgate.storage.returns_repo import SqlReturns
 from stockgate.storage.stock_repo import SqlStock
 from stockgate.storage.throttle_repo import SqlAuthThrottle, SqlRateBuckets
+from stockgate.storage.webhooks_repo import SqlWebhooks
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ class SqlTx:
         self.admins = SqlAdmins(connection)
         self.admin_sessions = SqlAdminSessions(connection)
         self.views = SqlBackOfficeViews(connection)
+        self.webhooks = SqlWebhooks(connection)
 
 
 class SqlDatabase:
