@@ -11,6 +11,8 @@ from stockgate.bootstrap import URL_VARIABLE
 from stockgate.cli.common import database_option, runtime
 from stockgate.services.demo import load_demo
 
+HEALTHCHECK_SECONDS = 60
+
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -46,6 +48,9 @@ def serve(host: str, port: int, workers: int, demo: bool, bench: bool, database_
         workers=workers,
         access_log=False,
         log_level="warning",
+        # uvicorn kills a worker that does not answer its supervisor's ping in time; a worker still
+        # importing on a busy machine can take longer than the default 5 s, and was killed in a loop.
+        timeout_worker_healthcheck=HEALTHCHECK_SECONDS,
     )
 
 
