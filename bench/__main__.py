@@ -31,6 +31,17 @@ from bench.run import ALL_SCENARIOS, Options, run
 @click.option(
     "--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here."
 )
+@click.option(
+    "--profile",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Sample the server with py-spy during each scenario; stacks and summaries go here.",
+)
+@click.option(
+    "--server-env",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="An environment variable for the server (repeatable), to compare settings in one run's terms.",
+)
 @click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
 def main(
     database_url: str | None,
@@ -42,6 +53,8 @@ def main(
     workers: int,
     scenarios: str,
     json_path: Path | None,
+    profile: Path | None,
+    server_env: tuple[str, ...],
     quiet: bool,
 ) -> None:
     """Throughput, latency and SQL per operation of the ghost API, as ratios against the machine's limits."""
@@ -59,6 +72,8 @@ def main(
         workers=workers,
         scenarios=chosen,
         progress=not quiet,
+        profile=profile,
+        server_env=dict(item.split("=", 1) for item in server_env),
     )
     result = run(options)
     for line in report.table(result):

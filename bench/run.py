@@ -10,11 +10,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import orjson
 
-from bench import capture, databases, dataset, export, replay, report
+from bench import capture, databases, dataset, export, replay, report, traffic
 from bench.dataset import Dataset
 from bench.load import LoadSpec
+from bench.profile import Profiler
 from bench.server import Server
 from stockgate.bootstrap import Config, Runtime, start
 from stockgate.services.check import check_invariants
@@ -36,6 +38,7 @@ class Options:
     scenarios: tuple[str, ...] = ALL_SCENARIOS
     progress: bool = True
     server_env: dict[str, str] = field(default_factory=dict)
+    profile: Path | None = None  # py-spy the server workers during each HTTP scenario (bench.profile)
 
 
 def say(options: Options, message: str) -> None:
@@ -80,6 +83,7 @@ def _run(options: Options, dbs: databases.Databases, started: float) -> dict[str
     server = Server(dbs.url, workers=options.workers, env=options.server_env).start()
     try:
         say(options, f"server up with {options.workers} workers on port {server.port}")
+        _prime(server, data)
         http_ceilings.append(_load(options, server, data, "ceiling-http", scenarios)["throughput"])
         for name in HTTP_SCENARIOS:
             if name not in options.scenarios:
@@ -113,6 +117,15 @@ def _run(options: Options, dbs: databases.Databases, started: float) -> dict[str
     return result
 
 
+def _prime(server: Server, data: Dataset) -> None:
+    """One request at a time on fresh connections, so each worker verifies the shops' (shared) argon2
+    hash once, alone, instead of every connection of the first scenario doing it at once."""
+    headers = {"Authorization": data.shops[0].authorization, "Accept": "application/json"}
+    for _ in range(8 * server.workers):
+        with httpx.Client(base_url=server.base_url, timeout=120) as client:
+            client.get(traffic.LOCKED_PATH, headers=headers).raise_for_status()
+
+
 def _load(
     options: Options,
     server: Server,
@@ -135,6 +148,10 @@ def _load(
         hot=data.hot,
         tag=f"{scenario}-{time.time_ns()}",
     )
+    profiler = Profiler(options.profile) if options.profile else None
+    if profiler is not None:
+        # After the warm-up (which may pay for argon2 and cold caches), for most of the measured window.
+        profiler.start(label, server.pids(), max(1.0, options.seconds - 1), delay=options.warmup + 1)
     done = subprocess.run(
         [sys.executable, "-m", "bench.load"],
         input=orjson.dumps(asdict(spec)),
@@ -144,6 +161,8 @@ def _load(
     )
     if done.returncode != 0:
         raise RuntimeError(f"the load generator failed:\n{done.stderr.decode(errors='replace')[-3000:]}")
+    if profiler is not None:
+        profiler.stop(label)
     measured: dict[str, Any] = orjson.loads(done.stdout)
     # What the load generator cost, per answer: it shares the machine with the server.
     answered = sum(measured["statuses"].values())

@@ -36,6 +36,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _is_worker(pid: int) -> bool:
+    """uvicorn's workers, not multiprocessing's resource tracker (also a child of the supervisor)."""
+    try:
+        return b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
 class Server:
     def __init__(self, database_url: str, *, workers: int, env: dict[str, str] | None = None) -> None:
         self.database_url = database_url
@@ -81,7 +89,7 @@ class Server:
         with suppress(OSError):
             for task in Path(f"/proc/{self.process.pid}/task").iterdir():
                 children.extend(int(pid) for pid in (task / "children").read_text().split())
-        return children
+        return [pid for pid in children if _is_worker(pid)]
 
     def reset_peak_memory(self) -> None:
         for pid in self.pids():
