@@ -20,15 +20,20 @@ from starlette.testclient import TestClient
 from bench import traffic
 from bench.dataset import Dataset, Shop
 from stockgate.bootstrap import Runtime, create_app
+from stockgate.storage.engine import WRITE_OPTION, begin_statement, is_sqlite
 
 TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.IGNORECASE)
 
 
 @dataclass
 class Step:
-    """A statement as the driver received it, or a transaction end ("commit"/"rollback")."""
+    """A statement as the driver received it, or a transaction's start or end.
 
-    kind: str  # "sql" | "commit" | "rollback"
+    SQLite's BEGIN goes straight to the driver (storage.engine), unseen by statement listeners: the
+    "begin" step carries it, so the replay starts its transactions the same way.
+    """
+
+    kind: str  # "sql" | "begin" | "commit" | "rollback"
     sql: str = ""
     params: Any = None
     many: bool = False
@@ -61,7 +66,9 @@ class Recorder:
     def __init__(self, rt: Runtime) -> None:
         self.steps: list[Step] | None = None
         engine = rt.engine
+        sqlite = is_sqlite(engine)
         event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "begin", lambda conn: self._begin(conn, sqlite))
         event.listen(engine, "commit", lambda _c: self._end("commit"))
         event.listen(engine, "rollback", lambda _c: self._end("rollback"))
 
@@ -76,6 +83,11 @@ class Recorder:
         if positions is not None:
             names = list(positions)
         self.steps.append(Step("sql", statement, parameters, executemany, names))
+
+    def _begin(self, connection: Any, sqlite: bool) -> None:
+        if self.steps is not None:
+            write = bool(connection.get_execution_options().get(WRITE_OPTION, False))
+            self.steps.append(Step("begin", begin_statement(write) if sqlite else ""))
 
     def _end(self, kind: str) -> None:
         if self.steps is not None:

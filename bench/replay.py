@@ -120,10 +120,13 @@ def _replay_once(connection: Any, cursor: Any, steps: list[_Step], key: str, mut
                 connection.commit()
             elif step.kind == "rollback":
                 connection.rollback()
-            else:
+            elif step.kind == "begin":
                 if step.immediate:
                     mutex.acquire()
                     held = True
+                if step.sql:
+                    cursor.execute(step.sql)
+            else:
                 params = step.fill(key, order_id) if step.fill else step.params
                 if step.many:
                     cursor.executemany(step.sql, params)
@@ -133,7 +136,7 @@ def _replay_once(connection: Any, cursor: Any, steps: list[_Step], key: str, mut
                         rows = cursor.fetchall()
                         if step.returns_order_id:
                             order_id = rows[0][0]
-            if step.kind != "sql" and held:
+            if step.kind in ("commit", "rollback") and held:
                 mutex.release()
                 held = False
     except BaseException:

@@ -57,7 +57,12 @@ def create_app(config: Config, runtime: Runtime | None = None) -> Starlette:
     """The ASGI app for `config` (or for an already started runtime)."""
     runtime = runtime or start(config)
     return create_http_app(
-        AppContext(db=runtime.db, max_body=config.max_body, bench_routes=config.bench_routes)
+        AppContext(
+            db=runtime.db,
+            max_body=config.max_body,
+            bench_routes=config.bench_routes,
+            threaded=os.environ.get("STOCKGATE_THREADED", "1") == "1",
+        )
     )
 
 

@@ -14,3 +14,5 @@ class AppContext:
     db: Database
     max_body: int = DEFAULT_MAX_BODY
     bench_routes: bool = False
+    # Endpoint work (SQL included) runs in the threadpool; False runs it on the event loop (SQLite).
+    threaded: bool = True

@@ -72,6 +72,8 @@ def ghost_routes(
         ctx: AppContext = request.app.state.ctx
         try:
             body = await read_body(request, ctx.max_body) if request.method == "POST" else b""
+            if not ctx.threaded:
+                return _call(ctx, request, body, endpoint)
             return await run_in_threadpool(_call, ctx, request, body, endpoint)
         except Exception as error:
             return error_response(error, order_creation=order_creation)

@@ -55,6 +55,8 @@ class SqlDatabase:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._write_mutex = threading.Lock() if is_sqlite(engine) else None
+        # Made once: options set per connection copy the connection on every transaction.
+        self._writer = engine.execution_options(**{WRITE_OPTION: True})
 
     def write(self, work: Callable[[Tx], T]) -> T:
         if self._write_mutex is None:
@@ -68,8 +70,7 @@ class SqlDatabase:
     def _run(self, work: Callable[[Tx], T], *, write: bool) -> T:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                with self.engine.connect() as connection:
-                    connection = connection.execution_options(**{WRITE_OPTION: write})
+                with (self._writer if write else self.engine).connect() as connection:
                     with connection.begin():
                         return work(SqlTx(connection))
             except DBAPIError as error:
