@@ -29,6 +29,7 @@ import orjson
 
 from bench.capture import Operation
 from stockgate.storage.engine import make_engine
+from stockgate.storage.write_lock import WriteLock, sqlite_write_lock
 
 ROOT = Path(__file__).resolve().parents[1]
 ORDER_ID_NAME = re.compile(r"^(b_)?order_id(_\d+)?(__\d+)?$")
@@ -44,6 +45,7 @@ class ReplayResult:
     p99_ms: float
     errors: int
     error_samples: list[str]
+    cpu_us_per_operation: float  # the replaying processes' own CPU (driver and database included)
 
 
 Filler = Callable[[str, int], Any]
@@ -111,7 +113,25 @@ def prepare(op: Operation) -> list[_Step]:
     return steps
 
 
-def _replay_once(connection: Any, cursor: Any, steps: list[_Step], key: str, mutex: threading.Lock) -> None:
+class _WriterQueue:
+    """The server's queue for SQLite writers: a mutex in the process, a file lock across processes."""
+
+    def __init__(self, mutex: threading.Lock, file_lock: WriteLock | None) -> None:
+        self.mutex = mutex
+        self.file_lock = file_lock
+
+    def acquire(self) -> None:
+        self.mutex.acquire()
+        if self.file_lock is not None:
+            self.file_lock.__enter__()
+
+    def release(self) -> None:
+        if self.file_lock is not None:
+            self.file_lock.__exit__(None, None, None)
+        self.mutex.release()
+
+
+def _replay_once(connection: Any, cursor: Any, steps: list[_Step], key: str, mutex: _WriterQueue) -> None:
     order_id = 0
     held = False
     try:
@@ -151,14 +171,15 @@ def _worker(url: str, ops: list[Operation], tag: str) -> None:
     """One replay process: a thread per operation, started on the parent's signal."""
     engine = make_engine(url, pool_size=len(ops))
     fairies = [engine.raw_connection() for _ in ops]
-    mutex = threading.Lock()
+    mutex = _WriterQueue(threading.Lock(), sqlite_write_lock(engine))
     prepared = [prepare(op) for op in ops]
     sys.stdout.write("ready\n")
     sys.stdout.flush()
     go = orjson.loads(sys.stdin.buffer.readline())
     begin, end, stop = go["begin"], go["end"], go["stop"]
     latencies: list[float] = []
-    counts = {"ops": 0, "errors": 0}
+    # Per thread: operations in the window, all operations, errors (summed once the threads are done).
+    tallies = [[0, 0, 0] for _ in ops]
     samples: list[str] = []
 
     def loop(index: int) -> None:
@@ -166,6 +187,7 @@ def _worker(url: str, ops: list[Operation], tag: str) -> None:
         cursor = connection.cursor()
         steps = prepared[index]
         seq = 0
+        tally = tallies[index]
         while (now := time.time()) < stop:
             seq += 1
             key = f"{tag}-{index}-{seq}"
@@ -173,14 +195,16 @@ def _worker(url: str, ops: list[Operation], tag: str) -> None:
             try:
                 _replay_once(connection, cursor, steps, key, mutex)
             except Exception as error:
-                counts["errors"] += 1
+                tally[2] += 1
                 if len(samples) < 3:
                     samples.append(f"{type(error).__name__}: {error}"[:300])
                 continue
+            tally[1] += 1
             if begin <= now and time.time() <= end:
                 latencies.append(time.perf_counter() - started)
-                counts["ops"] += 1
+                tally[0] += 1
 
+    cpu_before = time.process_time()
     threads = [threading.Thread(target=loop, args=(i,)) for i in range(len(ops))]
     for thread in threads:
         thread.start()
@@ -189,7 +213,15 @@ def _worker(url: str, ops: list[Operation], tag: str) -> None:
     for fairy in fairies:
         fairy.close()
     engine.dispose()
-    sys.stdout.write(orjson.dumps({"latencies": latencies, **counts, "samples": samples}).decode() + "\n")
+    report = {
+        "latencies": latencies,
+        "ops": sum(t[0] for t in tallies),
+        "all": sum(t[1] for t in tallies),
+        "errors": sum(t[2] for t in tallies),
+        "cpu": time.process_time() - cpu_before,
+        "samples": samples,
+    }
+    sys.stdout.write(orjson.dumps(report).decode() + "\n")
     sys.stdout.flush()
 
 
@@ -230,6 +262,7 @@ def run(url: str, ops: list[Operation], *, processes: int, warmup: float, second
         p50_ms=1000 * latencies[len(latencies) // 2] if latencies else 0.0,
         p99_ms=1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] if latencies else 0.0,
         errors=sum(r["errors"] for r in reports),
+        cpu_us_per_operation=1e6 * sum(r["cpu"] for r in reports) / max(1, sum(r["all"] for r in reports)),
         error_samples=[s for r in reports for s in r["samples"]][:5],
     )
 

@@ -72,7 +72,17 @@ def _cell(value: Any, digits: int = 1) -> str:
 
 
 def table(report: dict[str, Any]) -> list[str]:
-    headers = ["scenario", "ops/s", "p50 ms", "p99 ms", "errors", "SQL/op", "tx/op", "invariants"]
+    headers = [
+        "scenario",
+        "ops/s",
+        "p50 ms",
+        "p99 ms",
+        "errors",
+        "cpu us/op",
+        "SQL/op",
+        "tx/op",
+        "invariants",
+    ]
     rows = []
     for name, s in report["scenarios"].items():
         rows.append(
@@ -82,6 +92,7 @@ def table(report: dict[str, Any]) -> list[str]:
                 _cell(s.get("p50_ms"), 2),
                 _cell(s.get("p99_ms"), 2),
                 _cell(s.get("errors")),
+                _cell(s.get("server_cpu_us_per_request", s.get("cpu_us_per_operation")), 0),
                 _cell(s.get("statements"), 0) if s.get("statements") is not None else "-",
                 _cell(s.get("transactions"), 0) if s.get("transactions") is not None else "-",
                 s.get("invariants", "-"),

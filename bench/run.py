@@ -152,6 +152,7 @@ def _load(
     if profiler is not None:
         # After the warm-up (which may pay for argon2 and cold caches), for most of the measured window.
         profiler.start(label, server.pids(), max(1.0, options.seconds - 1), delay=options.warmup + 1)
+    cpu_before = server.cpu_seconds()
     done = subprocess.run(
         [sys.executable, "-m", "bench.load"],
         input=orjson.dumps(asdict(spec)),
@@ -164,8 +165,12 @@ def _load(
     if profiler is not None:
         profiler.stop(label)
     measured: dict[str, Any] = orjson.loads(done.stdout)
-    # What the load generator cost, per answer: it shares the machine with the server.
+    # CPU per answer, the server's and the load generator's: on a shared machine the time a request
+    # takes depends on the neighbours, its CPU cost much less.
     answered = sum(measured["statuses"].values())
+    user, system = (after - before for after, before in zip(server.cpu_seconds(), cpu_before, strict=True))
+    measured["server_cpu_us_per_request"] = 1e6 * (user + system) / max(1, answered)
+    measured["server_cpu_system_share"] = system / max(1e-9, user + system)
     measured["loadgen_cpu_us_per_request"] = 1e6 * measured["cpu_seconds"] / max(1, answered)
     scenarios[label] = measured
     return measured

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -16,6 +17,7 @@ from stockgate.storage.engine import DEFAULT_URL, make_engine
 from stockgate.storage.migrate import upgrade
 
 URL_VARIABLE = "STOCKGATE_DATABASE_URL"
+SWITCH_INTERVAL = 0.0005  # seconds; a server worker's GIL switch interval
 
 
 @dataclass(frozen=True)
@@ -57,16 +59,15 @@ def create_app(config: Config, runtime: Runtime | None = None) -> Starlette:
     """The ASGI app for `config` (or for an already started runtime)."""
     runtime = runtime or start(config)
     return create_http_app(
-        AppContext(
-            db=runtime.db,
-            max_body=config.max_body,
-            bench_routes=config.bench_routes,
-            threaded=os.environ.get("STOCKGATE_THREADED", "1") == "1",
-        )
+        AppContext(db=runtime.db, max_body=config.max_body, bench_routes=config.bench_routes)
     )
 
 
 def app_from_environment() -> Starlette:
     """The app of a server worker process, configured from STOCKGATE_* variables (see cli serve)."""
+    # Endpoints run in threads that hand the GIL back and forth at every database call; with the
+    # default 5 ms interval a thread holding the SQLite write lock waited up to 5 ms for the GIL after
+    # each statement while the others spun Python. 0.5 ms was measured better (bench/README.md).
+    sys.setswitchinterval(SWITCH_INTERVAL)
     config = Config.from_env(bench_routes=os.environ.get("STOCKGATE_BENCH_ROUTES") == "1")
     return create_app(config, start(config, migrate=False))

@@ -11,7 +11,6 @@ from stockgate.domain.carriers import Carrier
 from stockgate.storage.tables import account_carriers, carriers
 from stockgate.storage.upsert import upsert
 
-
 # An account with its own list sees only those carriers, at its own cost where one is set.
 _OWN = (
     select(carriers, func.coalesce(account_carriers.c.cost, carriers.c.cost).label("own_cost"))

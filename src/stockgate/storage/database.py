@@ -11,6 +11,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import TypeVar
 
 from sqlalchemy import Engine
@@ -26,6 +27,7 @@ from stockgate.storage.engine import WRITE_OPTION, is_sqlite
 from stockgate.storage.ledger_repo import SqlLedger
 from stockgate.storage.orders_repo import SqlOrders
 from stockgate.storage.stock_repo import SqlStock
+from stockgate.storage.write_lock import sqlite_write_lock
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -55,13 +57,14 @@ class SqlDatabase:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._write_mutex = threading.Lock() if is_sqlite(engine) else None
+        self._file_lock = sqlite_write_lock(engine)  # the same queue across processes
         # Made once: options set per connection copy the connection on every transaction.
         self._writer = engine.execution_options(**{WRITE_OPTION: True})
 
     def write(self, work: Callable[[Tx], T]) -> T:
         if self._write_mutex is None:
             return self._run(work, write=True)
-        with self._write_mutex:
+        with self._write_mutex, self._file_lock or nullcontext():
             return self._run(work, write=True)
 
     def read(self, work: Callable[[Tx], T]) -> T:
@@ -70,9 +73,9 @@ class SqlDatabase:
     def _run(self, work: Callable[[Tx], T], *, write: bool) -> T:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                with (self._writer if write else self.engine).connect() as connection:
-                    with connection.begin():
-                        return work(SqlTx(connection))
+                engine = self._writer if write else self.engine
+                with engine.connect() as connection, connection.begin():
+                    return work(SqlTx(connection))
             except DBAPIError as error:
                 if attempt == MAX_ATTEMPTS or _sqlstate(error) not in RETRYABLE_SQLSTATES:
                     raise
