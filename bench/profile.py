@@ -44,7 +44,7 @@ class Profiler:
             "--threads",
         ]
         self.running.append(
-            (subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE), out)
+            (subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), out)
         )
 
     def stop(self, label: str) -> None:

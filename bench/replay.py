@@ -252,6 +252,7 @@ def run(url: str, ops: list[Operation], *, processes: int, warmup: float, second
     for child in children:
         assert child.stdout is not None
         reports.append(orjson.loads(child.stdout.readline()))
+        child.stdout.close()
         child.wait()
     latencies = sorted(x for r in reports for x in r["latencies"])
     operations = sum(r["ops"] for r in reports)
