@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import Engine
 from starlette.applications import Starlette
 
+from stockgate.domain.throttle import DEFAULT_BURST, DEFAULT_PER_SECOND, RateLimit
 from stockgate.http.app import create_app as create_http_app
 from stockgate.http.context import DEFAULT_MAX_BODY, AppContext
 from stockgate.services.ports import Database
 from stockgate.storage.database import SqlDatabase
 from stockgate.storage.engine import DEFAULT_URL, make_engine
 from stockgate.storage.migrate import upgrade
+from stockgate.wire.return_manifest import Letterhead
 
 URL_VARIABLE = "STOCKGATE_DATABASE_URL"
 SWITCH_INTERVAL = 0.0005  # seconds; a server worker's GIL switch interval
@@ -26,13 +29,49 @@ class Config:
     pool_size: int = 10
     max_body: int = DEFAULT_MAX_BODY
     bench_routes: bool = False
+    catalog_window_hours: float = 4.0
+    full_exports_per_hour: int = 4
+    rate_limit: RateLimit = field(default_factory=RateLimit)  # accounts without their own limit
+    metrics_token: str | None = None
+    # Printed on return manifests (E14): STOCKGATE_SUPPLIER_NAME, STOCKGATE_SUPPLIER_ADDRESS (lines
+    # separated by "|" or newlines).
+    supplier_name: str = "stockgate supplier"
+    supplier_address: str = ""
+    timezone: str = "UTC"
 
     @classmethod
     def from_env(cls, database_url: str | None = None, **overrides: object) -> Config:
         """Configuration from arguments, then STOCKGATE_* environment variables, then defaults."""
         url = database_url or os.environ.get(URL_VARIABLE) or DEFAULT_URL
         pool = int(os.environ.get("STOCKGATE_POOL_SIZE", "10"))
-        return cls(database_url=url, pool_size=pool, **overrides)  # type: ignore[arg-type]
+        env = os.environ
+        settings: dict[str, object] = {
+            "max_body": int(env.get("STOCKGATE_MAX_BODY", str(DEFAULT_MAX_BODY))),
+            # STOCKGATE_RATE_BURST=0 lifts the default limit (accounts may still have their own).
+            "rate_limit": RateLimit(
+                int(env.get("STOCKGATE_RATE_BURST", str(DEFAULT_BURST))),
+                float(env.get("STOCKGATE_RATE_PER_SECOND", str(DEFAULT_PER_SECOND))),
+            ),
+            "metrics_token": env.get("STOCKGATE_METRICS_TOKEN") or None,
+            "catalog_window_hours": float(env.get("STOCKGATE_CATALOG_WINDOW_HOURS", "4")),
+            "full_exports_per_hour": int(env.get("STOCKGATE_FULL_EXPORTS_PER_HOUR", "4")),
+            "timezone": env.get("STOCKGATE_TIMEZONE", "UTC"),
+            **{
+                name: env[variable]
+                for name, variable in (
+                    ("supplier_name", "STOCKGATE_SUPPLIER_NAME"),
+                    ("supplier_address", "STOCKGATE_SUPPLIER_ADDRESS"),
+                )
+                if env.get(variable)
+            },
+            **overrides,
+        }
+        return cls(database_url=url, pool_size=pool, **settings)  # type: ignore[arg-type]
+
+    @property
+    def letterhead(self) -> Letterhead:
+        lines = (line.strip() for line in self.supplier_address.replace("|", "\n").splitlines())
+        return Letterhead(self.supplier_name.strip(), tuple(line for line in lines if line))
 
 
 @dataclass
@@ -59,7 +98,17 @@ def create_app(config: Config, runtime: Runtime | None = None) -> Starlette:
     """The ASGI app for `config` (or for an already started runtime)."""
     runtime = runtime or start(config)
     return create_http_app(
-        AppContext(db=runtime.db, max_body=config.max_body, bench_routes=config.bench_routes)
+        AppContext(
+            db=runtime.db,
+            max_body=config.max_body,
+            bench_routes=config.bench_routes,
+            catalog_window=timedelta(hours=config.catalog_window_hours),
+            full_exports_per_hour=config.full_exports_per_hour,
+            rate_limit=config.rate_limit,
+            metrics_token=config.metrics_token,
+            letterhead=config.letterhead,
+            timezone=config.timezone,
+        )
     )
 
 

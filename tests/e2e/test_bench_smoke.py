@@ -5,9 +5,9 @@ the stock, the SQL counts of the issue's targets), never how fast anything was."
 from __future__ import annotations
 
 import pytest
-
 from bench import report
 from bench.run import Options, run
+
 from tests.support.pg_server import Databases
 
 pytestmark = pytest.mark.slow

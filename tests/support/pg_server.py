@@ -22,6 +22,21 @@ import psycopg
 TEMPLATE = "stockgate_template"
 
 
+def required() -> bool:
+    """In CI (and wherever STOCKGATE_REQUIRE_PG is set) PostgreSQL tests must run, never skip."""
+    return os.environ.get("CI", "").lower() in ("true", "1") or bool(os.environ.get("STOCKGATE_REQUIRE_PG"))
+
+
+def available() -> bool:
+    if os.environ.get("STOCKGATE_TEST_PG_URL"):
+        return True
+    try:
+        _binaries()
+    except RuntimeError:
+        return False
+    return True
+
+
 def _binaries() -> str:
     for candidate in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
         if os.path.exists(os.path.join(candidate, "initdb")):
@@ -110,6 +125,12 @@ class Databases:
             self._template_ready = True
         name = f"test_{os.getpid()}_{next(self._counter)}_{int(time.time() * 1000) % 100000}"
         self._execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+        return self.url_of(name)
+
+    def empty(self) -> str:
+        """A fresh database with no schema at all (for migration tests)."""
+        name = f"empty_{os.getpid()}_{next(self._counter)}_{int(time.time() * 1000) % 100000}"
+        self._execute(f"CREATE DATABASE {name}")
         return self.url_of(name)
 
     def drop(self, url: str) -> None:

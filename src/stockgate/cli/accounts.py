@@ -8,7 +8,7 @@ import click
 
 from stockgate.cli.common import AMOUNT, SUPPLIER, database_option, emit, json_option, runtime, table
 from stockgate.services.accounts import create_account, credit_account, list_accounts, rotate_key, set_account
-from stockgate.services.ports import AccountRow
+from stockgate.wire.supplier_documents import account_document
 
 
 @click.group()
@@ -16,20 +16,7 @@ def accounts() -> None:
     """Dropshipper accounts."""
 
 
-def _document(account: AccountRow, held: int | None = None) -> dict[str, object]:
-    document: dict[str, object] = {
-        "id": account.id,
-        "email": account.email,
-        "name": account.name,
-        "ecredit": account.ecredit,
-        "auto_confirm": account.auto_confirm,
-        "enabled": account.enabled,
-        "api_key_hint": account.api_key_hint,
-        "reservation_id": account.reservation_id,
-    }
-    if held is not None:
-        document["reserved_units"] = held
-    return document
+_document = account_document
 
 
 @accounts.command("create")

@@ -7,8 +7,8 @@ from decimal import Decimal
 import click
 
 from stockgate.cli.common import AMOUNT, database_option, emit, json_option, runtime, table
-from stockgate.domain.carriers import Carrier
 from stockgate.services.carriers import add_carrier, list_carriers
+from stockgate.wire.supplier_documents import carrier_document
 
 
 @click.group()
@@ -16,15 +16,7 @@ def carriers() -> None:
     """Carriers and their costs."""
 
 
-def _document(c: Carrier) -> dict[str, object]:
-    return {
-        "id": c.id,
-        "name": c.name,
-        "cost": c.cost,
-        "countries": sorted(c.countries),
-        "max_weight": None if c.max_weight is None else str(c.max_weight),
-        "default": c.is_default,
-    }
+_document = carrier_document
 
 
 @carriers.command("add")

@@ -5,7 +5,20 @@ from __future__ import annotations
 import click
 
 from stockgate import __version__
-from stockgate.cli import accounts, carriers, check, db, orders, reservations, serve, stock
+from stockgate.cli import (
+    accounts,
+    admin_tokens,
+    admins,
+    carriers,
+    catalog,
+    check,
+    db,
+    orders,
+    reservations,
+    returns,
+    serve,
+    stock,
+)
 from stockgate.cli.common import FriendlyGroup
 
 
@@ -15,7 +28,20 @@ def cli() -> None:
     """stockgate: a wholesale/dropshipping order platform speaking the Rewix ghost API."""
 
 
-for module in (serve, db, accounts, carriers, stock, reservations, orders, check):
+for module in (
+    serve,
+    db,
+    accounts,
+    carriers,
+    stock,
+    reservations,
+    orders,
+    returns,
+    check,
+    catalog,
+    admin_tokens,
+    admins,
+):
     module.register(cli)
 
 

@@ -1,4 +1,4 @@
-"""`stockgate orders list|show`."""
+"""`stockgate orders list|show|advance|cancel`."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from typing import Any
 
 import click
 
-from stockgate.cli.common import database_option, emit, json_option, runtime, table
+from stockgate.cli.common import SUPPLIER, database_option, emit, json_option, runtime, table
 from stockgate.domain.statuses import status_label
-from stockgate.services.ports import OrderDetail
+from stockgate.services.fulfilment import advance_order, cancel_order
 from stockgate.services.supplier_orders import list_orders, show_order
+from stockgate.wire.supplier_documents import move_document, order_document, order_row
 
 
 @click.group()
@@ -35,20 +36,7 @@ def list_(
     """Orders, newest first."""
     with runtime(database_url) as rt:
         found = list_orders(rt.db, status=status, email=email, after_id=after_id, limit=limit)
-    documents = [
-        {
-            "order_id": o["id"],
-            "key": o["key"],
-            "kind": o["kind"],
-            "status": o["status"],
-            "substatus": o["substatus"],
-            "account": o["account_email"],
-            "total": o["total"],
-            "paid": o["paid"],
-            "created_at": o["created_at"],
-        }
-        for o in found
-    ]
+    documents = [order_row(o) for o in found]
     rows = [
         (
             d["order_id"],
@@ -60,71 +48,6 @@ def list_(
         for d in documents
     ]
     emit(as_json, documents, table(["order", "key", "account", "status", "total"], rows))
-
-
-def order_document(order: OrderDetail) -> dict[str, Any]:
-    """The `orders show --json` shape scripts rely on (supplier.md section 2)."""
-    f = order.fields
-    return {
-        "order_id": f["id"],
-        "key": f["key"],
-        "kind": f["kind"],
-        "account": f["account_email"],
-        "status": f["status"],
-        "status_name": status_label(f["status"]),
-        "substatus": f["substatus"],
-        "carrier_id": f["carrier_id"],
-        "carrier_name": f["carrier_name"],
-        "carrier_cost": f["carrier_cost"],
-        "total": f["total"],
-        "paid": f["paid"],
-        "order_date": f["order_date"],
-        "created_at": f["created_at"],
-        "last_update": f["last_update"],
-        "recipient": {
-            name: f[name]
-            for name in (
-                "recipient",
-                "careof",
-                "cfpiva",
-                "customer_key",
-                "notes",
-                "street_type",
-                "street_name",
-                "address_number",
-                "zip",
-                "city",
-                "province",
-                "countrycode",
-                "phone_prefix",
-                "phone_number",
-            )
-        },
-        "tracking": {"code": f["tracking_code"], "url": f["tracking_url"], "carrier": f["tracking_carrier"]},
-        "lines": [
-            {
-                "stock_id": line.stock_id,
-                "quantity": line.quantity,
-                "unit_price": line.unit_price,
-                "from_lock": line.from_lock,
-            }
-            for line in order.lines
-        ],
-        "history": [
-            {
-                "at": h.at,
-                "actor": h.actor,
-                "kind": h.kind,
-                "reason": h.reason,
-                "status": h.status,
-                "stock_id": h.stock_id,
-                "on_hand_delta": h.on_hand_delta,
-                "locked_delta": h.locked_delta,
-                "credit_delta": h.credit_delta,
-            }
-            for h in order.history
-        ],
-    }
 
 
 def _human(d: dict[str, Any]) -> list[str]:
@@ -146,9 +69,26 @@ def _human(d: dict[str, Any]) -> list[str]:
     )
     lines.append("history:")
     for h in d["history"]:
-        what = f"status -> {h['status']}" if h["kind"] == "status" else h["kind"]
-        lines.append(f"  {h['at']:%Y-%m-%d %H:%M:%S} {h['actor']}: {what} {h['reason']}".rstrip())
+        lines.append(f"  {h['at']:%Y-%m-%d %H:%M:%S} {h['actor']}: {_event(h)} {h['reason']}".rstrip())
     return lines
+
+
+def _event(h: dict[str, Any]) -> str:
+    """One history entry in a few words: what changed, by how much."""
+    if h["kind"] == "status":
+        return f"status -> {h['status']}"
+    if h["kind"] == "return":
+        return f"return line {h['return_id']} -> {h['status']}"
+    parts = [h["kind"]]
+    if h["stock_id"] is not None:
+        parts.append(f"stock_id {h['stock_id']}")
+    if h["on_hand_delta"]:
+        parts.append(f"on-hand {h['on_hand_delta']:+d}")
+    if h["locked_delta"]:
+        parts.append(f"locked {h['locked_delta']:+d}")
+    if h["credit_delta"]:
+        parts.append(f"e-credit {h['credit_delta']:+.2f}")
+    return " ".join(parts) + ":"
 
 
 @orders.command("show")
@@ -160,6 +100,72 @@ def show(order_id: int, database_url: str | None, as_json: bool) -> None:
     with runtime(database_url) as rt:
         document = order_document(show_order(rt.db, order_id=order_id))
     emit(as_json, document, _human(document))
+
+
+def _moved(document: dict[str, Any]) -> str:
+    previous = document["previous_status"]
+    line = (
+        f"order {document['order_id']}: {previous} {status_label(previous)}"
+        f" -> {document['status']} {document['status_name']}"
+    )
+    if document["substatus"]:
+        line += f", substatus {document['substatus']}"
+    if document["debited"]:
+        line += f", {document['debited']:.2f} debited from e-credit"
+    if document["refunded"]:
+        line += f", {document['refunded']:.2f} paid back to e-credit"
+    return line
+
+
+@orders.command("advance")
+@click.argument("order_id", type=int)
+@click.option("--to", "to", type=int, required=True, help="Target status: 2, 3001, 3002 or 3.")
+@click.option("--tracking-code", default=None, help="Carrier tracking code (dispatch needs a code or url).")
+@click.option("--tracking-url", default=None)
+@click.option(
+    "--carrier-name", default=None, help="Carrier shops are told about (default: the assigned one)."
+)
+@click.option("--reason", default="", help="Why, for the order's history.")
+@database_option
+@json_option
+def advance(
+    order_id: int,
+    to: int,
+    tracking_code: str | None,
+    tracking_url: str | None,
+    carrier_name: str | None,
+    reason: str,
+    database_url: str | None,
+    as_json: bool,
+) -> None:
+    """Move an order forward along 5 -> 2 -> 3001 -> 3002 -> 3 (leaving 5 confirms it)."""
+    with runtime(database_url) as rt:
+        moved = advance_order(
+            rt.db,
+            order_id=order_id,
+            to=to,
+            tracking_code=tracking_code,
+            tracking_url=tracking_url,
+            carrier_name=carrier_name,
+            actor=SUPPLIER,
+            reason=reason,
+        )
+    document = move_document(moved)
+    emit(as_json, document, _moved(document))
+
+
+@orders.command("cancel")
+@click.argument("order_id", type=int)
+@click.option("--reason", default="", help="Why, for the order's history.")
+@click.option("--reject", is_flag=True, help="Rejected by the supplier (substatus 3) rather than cancelled.")
+@database_option
+@json_option
+def cancel(order_id: int, reason: str, reject: bool, database_url: str | None, as_json: bool) -> None:
+    """Cancel (or reject) an order not yet dispatched: units back to stock, e-credit paid back."""
+    with runtime(database_url) as rt:
+        moved = cancel_order(rt.db, order_id=order_id, reason=reason, reject=reject, actor=SUPPLIER)
+    document = move_document(moved)
+    emit(as_json, document, _moved(document))
 
 
 def register(cli: click.Group) -> None:

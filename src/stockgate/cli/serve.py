@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 
 import click
 import uvicorn
 
 from stockgate.bootstrap import URL_VARIABLE
 from stockgate.cli.common import database_option, runtime
+from stockgate.http.logs import logging_config
+from stockgate.http.metrics import MULTIPROCESS_VARIABLE
 from stockgate.services.demo import load_demo
 
 HEALTHCHECK_SECONDS = 60
@@ -20,8 +24,23 @@ HEALTHCHECK_SECONDS = 60
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
 @click.option("--demo", is_flag=True, help="Load demo data into an empty database and print credentials.")
 @click.option("--bench", is_flag=True, hidden=True, help="Add the benchmark's constant route.")
+@click.option(
+    "--forwarded-allow-ips",
+    envvar="FORWARDED_ALLOW_IPS",
+    default="127.0.0.1",
+    show_default=True,
+    help="Proxies trusted for X-Forwarded-Proto/-For (comma-separated; '*' trusts every client).",
+)
 @database_option
-def serve(host: str, port: int, workers: int, demo: bool, bench: bool, database_url: str | None) -> None:
+def serve(
+    host: str,
+    port: int,
+    workers: int,
+    demo: bool,
+    bench: bool,
+    forwarded_allow_ips: str,
+    database_url: str | None,
+) -> None:
     """Serve the ghost API over HTTP."""
     with runtime(database_url) as rt:  # migrates once, before any worker starts
         url = rt.config.database_url
@@ -40,18 +59,30 @@ def serve(host: str, port: int, workers: int, demo: bool, bench: bool, database_
     os.environ[URL_VARIABLE] = url
     if bench:
         os.environ["STOCKGATE_BENCH_ROUTES"] = "1"
-    uvicorn.run(
-        "stockgate.bootstrap:app_from_environment",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=False,
-        log_level="warning",
-        # uvicorn kills a worker that does not answer its supervisor's ping in time; a worker still
-        # importing on a busy machine can take longer than the default 5 s, and was killed in a loop.
-        timeout_worker_healthcheck=HEALTHCHECK_SECONDS,
-    )
+    # Several workers share their metrics through files (see http/metrics.py); a fresh directory per
+    # run, since values left by an earlier run would be added in.
+    metrics_dir = None
+    if workers > 1 and not os.environ.get(MULTIPROCESS_VARIABLE):
+        metrics_dir = os.environ[MULTIPROCESS_VARIABLE] = tempfile.mkdtemp(prefix="stockgate-metrics-")
+    try:
+        uvicorn.run(
+            "stockgate.bootstrap:app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=False,  # our middleware writes one JSON line per request instead
+            log_config=logging_config(os.environ.get("STOCKGATE_LOG_LEVEL", "INFO").upper()),
+            log_level="warning",
+            proxy_headers=True,
+            forwarded_allow_ips=forwarded_allow_ips,
+            # uvicorn kills a worker that does not answer its supervisor's ping in time; a worker still
+            # importing on a busy machine can take longer than the default 5 s, and was killed in a loop.
+            timeout_worker_healthcheck=HEALTHCHECK_SECONDS,
+        )
+    finally:
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 def register(cli: click.Group) -> None:

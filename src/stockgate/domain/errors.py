@@ -65,15 +65,36 @@ class Conflict(DomainError):
 
 
 class InvalidTransition(Conflict):
-    def __init__(self, order_id: int, current: int, current_name: str, target: int) -> None:
-        super().__init__(f"order {order_id} is {current_name} ({current}); it cannot move to status {target}")
+    def __init__(
+        self, order_id: int, current: int, current_name: str, target: int, because: str = ""
+    ) -> None:
+        message = f"order {order_id} is {current_name} ({current}); it cannot move to status {target}"
+        super().__init__(f"{message}: {because}" if because else message)
         self.order_id = order_id
         self.current = current
         self.target = target
 
 
+class IncrementalWindowExceeded(DomainError):
+    """A catalog `since` older than the incremental window (412): the shop needs a full export."""
+
+
 class ReturnRefused(DomainError):
-    """A return request breaks a rule of ghost API 4.8."""
+    """A return request breaks a rule of ghost API 4.8; `code` is the one the response carries."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class InvalidReturnTransition(Conflict):
+    """A return line cannot take this step from where it is (e.g. refunding a refused line)."""
+
+    def __init__(self, return_id: int, current: int, current_name: str, action: str) -> None:
+        super().__init__(f"return line {return_id} is {current_name} ({current}); it cannot be {action}")
+        self.return_id = return_id
+        self.current = current
+        self.action = action
 
 
 class AuthenticationFailed(DomainError):
@@ -81,3 +102,11 @@ class AuthenticationFailed(DomainError):
 
     def __init__(self) -> None:
         super().__init__("authentication failed")
+
+
+class LoginLocked(DomainError):
+    """Too many failed back-office log-ins in a row: the account waits until `until`."""
+
+    def __init__(self, until: object) -> None:
+        super().__init__("too many failed log-ins; try again later")
+        self.until = until

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
 
+from stockgate.domain.throttle import RateLimit
 from stockgate.services.ports import Database
+from stockgate.wire.return_manifest import Letterhead
 
 DEFAULT_MAX_BODY = 1024 * 1024
 
@@ -14,5 +19,10 @@ class AppContext:
     db: Database
     max_body: int = DEFAULT_MAX_BODY
     bench_routes: bool = False
-    # Endpoint work (SQL included) runs in the threadpool; False runs it on the event loop (SQLite).
-    threaded: bool = True
+    catalog_window: timedelta = timedelta(hours=4)  # how far back a catalog `since` may reach
+    full_exports_per_hour: int = 4  # per account; 0: no limit
+    rate_limit: RateLimit = field(default_factory=RateLimit)  # per account, unless it has its own
+    metrics_token: str | None = None  # when set, /metrics wants "Authorization: Bearer <token>"
+    clock: Callable[[], float] = time.time  # wall-clock seconds; tests move time by hand
+    letterhead: Letterhead = field(default_factory=Letterhead)  # the supplier on return manifests
+    timezone: str = "UTC"  # the supplier's: the back-office shows times and "today" in it

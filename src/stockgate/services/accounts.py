@@ -151,3 +151,19 @@ def list_accounts(db: Database) -> list[tuple[AccountRow, int]]:
 
 def find_account(db: Database, *, email: str) -> AccountRow:
     return db.read(lambda tx: find_account_row(tx, email))
+
+
+def account_by_id(db: Database, *, account_id: int) -> AccountRow:
+    found = db.read(lambda tx: tx.accounts.by_id(account_id))
+    if found is None:
+        raise NotFound("account", account_id)
+    return found
+
+
+def accounts_page(
+    db: Database, *, after_id: int | None = None, limit: int = 100
+) -> list[tuple[AccountRow, int]]:
+    """Accounts in id order after `after_id`, with the units each holds locked."""
+    if not 1 <= limit <= 1000:
+        raise InvalidInput("limit", "limit must be between 1 and 1000")
+    return db.read(lambda tx: tx.accounts.page(after_id=after_id, limit=limit))

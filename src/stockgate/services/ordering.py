@@ -14,6 +14,7 @@ from stockgate.domain.confirmation import decide_on_creation, order_total
 from stockgate.domain.dates import utc_now
 from stockgate.domain.stock import Take, take_for_order
 from stockgate.services.ports import AccountRow, LedgerEntry, StockChange, StockLine, Tx
+from stockgate.services.tally import Tally
 
 
 @dataclass
@@ -41,6 +42,7 @@ class OrderBook:
         self.actor = actor
         self.ecredit = account.ecredit
         self.ledger: list[LedgerEntry] = []
+        self.tally = Tally()
 
     def takes(self, requested: Mapping[int, int]) -> dict[int, Take]:
         """What each line would get now; lines that get nothing are left out."""
@@ -54,6 +56,9 @@ class OrderBook:
 
     def create(self, draft: OrderDraft, takes: Mapping[int, Take]) -> int:
         """Insert the order and its lines, move the stock in memory, debit e-credit when paid."""
+        self.tally.orders_created += 1
+        for sid, asked in draft.lines.items():
+            self.tally.line(asked, takes[sid].quantity if sid in takes else 0)
         weight = sum((self.stock[sid].weight * t.quantity for sid, t in takes.items()), Decimal(0))
         carrier = choose_carrier(self.carriers, draft.carrier_id, draft.country, weight)
         carrier_cost = carrier.cost if carrier else None

@@ -4,12 +4,18 @@ Verifying argon2 costs tens of milliseconds on purpose; a shop sends the same cr
 request, so a successful verification is remembered for the exact (stored hash, password) pair. The
 password enters the cache only as an HMAC under a per-process random key, and a changed password or
 rotated key changes the stored hash, so nothing stale can be accepted.
+
+Each verification also takes argon2's 64 MiB of memory: only a few run at once per process, so a flood
+of wrong passwords queues instead of exhausting memory. An unknown API key is verified against a dummy
+hash with the same parameters, so it costs exactly what a wrong password costs.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
+import os
 import secrets
 import threading
 import uuid
@@ -22,19 +28,36 @@ _cache_key = secrets.token_bytes(32)
 _verified: set[tuple[str, bytes]] = set()
 _verified_lock = threading.Lock()
 _CACHE_LIMIT = 100_000
+_verifying = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
 
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def _token(stored_hash: str, password: str) -> tuple[str, bytes]:
+    return (stored_hash, hmac.new(_cache_key, password.encode(), hashlib.sha256).digest())
+
+
+def is_remembered(stored_hash: str, password: str) -> bool:
+    """True when this very password was verified against this very hash before (no argon2 needed)."""
+    return _token(stored_hash, password) in _verified
+
+
+@functools.cache
+def dummy_hash() -> str:
+    """A hash no password matches, made like real ones: verifying against it costs the same time."""
+    return _hasher.hash(secrets.token_urlsafe(32))
+
+
 def verify_password(stored_hash: str, password: str) -> bool:
     """True when `password` matches `stored_hash` (argon2), remembering successes."""
-    token = (stored_hash, hmac.new(_cache_key, password.encode(), hashlib.sha256).digest())
+    token = _token(stored_hash, password)
     if token in _verified:
         return True
     try:
-        _hasher.verify(stored_hash, password)
+        with _verifying:
+            _hasher.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
     with _verified_lock:

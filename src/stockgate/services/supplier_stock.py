@@ -8,11 +8,15 @@ from stockgate.domain.errors import InvalidInput
 from stockgate.services.accounts import find_account_row
 from stockgate.services.ports import Database, LedgerEntry, Tx
 
+MAX_ON_HAND = 2**31 - 1  # the column is a 32-bit integer on PostgreSQL
+
 
 def set_stock(db: Database, *, stock_id: int, quantity: int, actor: str, reason: str = "") -> int:
     """Set a model's on-hand quantity (never below what is locked). Answers the previous quantity."""
     if quantity < 0:
         raise InvalidInput("quantity", "quantity cannot be negative")
+    if quantity > MAX_ON_HAND:
+        raise InvalidInput("quantity", f"quantity cannot be above {MAX_ON_HAND}")
 
     def work(tx: Tx) -> int:
         before = tx.stock.set_on_hand(stock_id, quantity)
@@ -74,3 +78,26 @@ def release_reservation(db: Database, *, email: str, stock_id: int | None = None
         return sum(q for _, q in released)
 
     return db.write(work)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountHolding:
+    account_id: int
+    email: str
+    stock_id: int
+    quantity: int
+
+
+def reservations_page(
+    db: Database, *, email: str | None = None, after: tuple[int, int] | None = None, limit: int = 100
+) -> list[AccountHolding]:
+    """Locks in (account id, stock_id) order after `after`, for every account or one."""
+    if not 1 <= limit <= 1000:
+        raise InvalidInput("limit", "limit must be between 1 and 1000")
+
+    def work(tx: Tx) -> list[AccountHolding]:
+        account_id = find_account_row(tx, email).id if email else None
+        rows = tx.stock.holdings_page(account_id=account_id, after=after, limit=limit)
+        return [AccountHolding(*row) for row in rows]
+
+    return db.read(work)

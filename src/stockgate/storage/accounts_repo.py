@@ -67,13 +67,26 @@ class SqlAccounts:
 
     def listing(self) -> list[tuple[AccountRow, int]]:
         """Every account with the number of units it holds locked."""
-        held = (
-            select(func.coalesce(func.sum(reservation_lines.c.quantity), 0))
-            .where(reservation_lines.c.account_id == accounts.c.id)
-            .scalar_subquery()
-        )
-        rows = self._c.execute(select(*_ROW_COLUMNS, held).order_by(accounts.c.id)).all()
+        rows = self._c.execute(select(*_ROW_COLUMNS, _HELD).order_by(accounts.c.id)).all()
         return [(_account(row), int(row[-1])) for row in rows]
+
+    def by_id(self, account_id: int) -> AccountRow | None:
+        row = self._c.execute(select(*_ROW_COLUMNS).where(accounts.c.id == account_id)).first()
+        return None if row is None else _account(row)
+
+    def page(self, *, after_id: int | None, limit: int) -> list[tuple[AccountRow, int]]:
+        """Accounts in id order after `after_id`, with the units each holds locked."""
+        query = select(*_ROW_COLUMNS, _HELD).order_by(accounts.c.id).limit(limit)
+        if after_id is not None:
+            query = query.where(accounts.c.id > after_id)
+        return [(_account(row), int(row[-1])) for row in self._c.execute(query)]
+
+
+_HELD = (
+    select(func.coalesce(func.sum(reservation_lines.c.quantity), 0))
+    .where(reservation_lines.c.account_id == accounts.c.id)
+    .scalar_subquery()
+)
 
 
 def _account(row: Row[Any] | Any) -> AccountRow:

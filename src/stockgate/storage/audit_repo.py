@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import func, literal, or_, select
 from sqlalchemy.engine import Connection
 
+from stockgate.storage.audit_orders import order_breaches
 from stockgate.storage.tables import accounts, ledger, models, reservation_lines
 
 
@@ -77,4 +78,5 @@ class SqlAudit:
             .order_by(accounts.c.id)
         ):
             found.append(f"account {email}: e-credit {balance} but the ledger says {ledger_balance}")
+        found += order_breaches(self._c)
         return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 from sqlalchemy import Row, bindparam, exists, func, select
 from sqlalchemy.engine import Connection
@@ -55,6 +56,15 @@ class SqlCarriers:
                 account_carriers.insert(),
                 [{"account_id": account_id, "carrier_id": cid, "cost": cost} for cid, cost in entries],
             )
+
+    def own_list(self, account_id: int) -> list[tuple[int, Decimal | None]]:
+        """The account's own carrier list: (carrier_id, cost or None for the carrier's own)."""
+        rows = self._c.execute(
+            select(account_carriers.c.carrier_id, account_carriers.c.cost)
+            .where(account_carriers.c.account_id == account_id)
+            .order_by(account_carriers.c.carrier_id)
+        )
+        return [(int(cid), cost) for cid, cost in rows]
 
 
 def _carrier(row: Row[tuple[object, ...]], cost: object) -> Carrier:

@@ -1,26 +1,29 @@
 """Writing the catalog in batches: products, their tags and models, keeping the supplier's ids.
 
-A model's `locked` column belongs to the reservations and is never touched by an import.
+A model's `locked` column belongs to the reservations and is never touched by an import: a product whose
+file availability would fall below what is locked is rejected whole, and the rest of the batch goes on.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from dataclasses import asdict
 from typing import Any
 
+import orjson
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from stockgate.domain.catalog import ImportCounts, ProductRecord
 from stockgate.domain.dates import utc_now
-from stockgate.domain.errors import Conflict
+from stockgate.services.ports import UpsertResult
+from stockgate.storage.bulk import insert_many, upsert_many
+from stockgate.storage.catalog_reads import CatalogReads
 from stockgate.storage.tables import locales, models, product_tags, products
 from stockgate.storage.upsert import upsert
 
 _PRODUCT_FIELDS = [c.name for c in products.columns if c.name != "updated_at"]
 _MODEL_FIELDS = [c.name for c in models.columns if c.name not in ("updated_at", "locked")]
+_MODEL_RECORD_FIELDS = [n for n in _MODEL_FIELDS if n not in ("product_id", "on_hand")]
 _TAG_FIELDS = ["tag_id", "name", "value", "locale_values"]
 
 LOCALE_NAMES = {
@@ -57,16 +60,19 @@ def product_values(record: ProductRecord) -> dict[str, Any]:
 
 
 def _json(value: object) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
 
 
-class SqlCatalog:
+class SqlCatalog(CatalogReads):
     def __init__(self, connection: Connection) -> None:
+        super().__init__(connection)
         self._c = connection
 
-    def upsert(self, records: Sequence[ProductRecord]) -> tuple[ImportCounts, list[tuple[int, int]]]:
-        """Create or update `records`; answers the counts and the on-hand change of every model."""
+    def upsert(self, records: Sequence[ProductRecord]) -> UpsertResult:
+        """Create or update `records`; answers the counts, the on-hand change of every model and the
+        products refused because a model's availability is below what reservations hold."""
         counts = ImportCounts()
+        rejected: list[tuple[int, str]] = []
         ids = [r.id for r in records]
         stock_ids = [m.id for r in records for m in r.models]
         old_products: dict[int, dict[str, Any]] = {
@@ -98,25 +104,33 @@ class SqlCatalog:
             values = product_values(record)
             tags = [
                 {
-                    **asdict(t),
+                    "tag_id": t.tag_id,
+                    "name": t.name,
+                    "value": t.value,
                     "locale_values": _json(t.locale_values),
                 }
                 for t in sorted(record.tags, key=lambda t: t.tag_id)
             ]
+            short = next((m for m in record.models if m.availability < locked.get(m.id, 0)), None)
+            if short is not None:
+                rejected.append(
+                    (
+                        record.id,
+                        f"product {record.id}, stock_id {short.id}: availability {short.availability} is"
+                        f" below the {locked[short.id]} units locked in reservations",
+                    )
+                )
+                continue
             rows = []
+            moves = []
             for m in record.models:
-                model_row = {n: getattr(m, n) for n in _MODEL_FIELDS if n not in ("product_id", "on_hand")}
+                model_row = {n: getattr(m, n) for n in _MODEL_RECORD_FIELDS}
                 model_row.update(product_id=record.id, on_hand=m.availability)
                 rows.append(model_row)
-                if m.availability < locked.get(m.id, 0):
-                    raise Conflict(
-                        f"stock_id {m.id}: availability {m.availability} is below the {locked[m.id]} units"
-                        " locked in reservations"
-                    )
                 before = old_models.get(m.id)
                 delta = m.availability - (before["on_hand"] if before else 0)
                 if delta:
-                    stock_moves.append((m.id, delta))
+                    moves.append((m.id, delta))
             old = old_products.get(record.id)
             same = (
                 old is not None
@@ -125,6 +139,7 @@ class SqlCatalog:
                 and all(old_models.get(r["id"]) is not None and old_models[r["id"]] == r for r in rows)
             )
             seen_locales.update(loc for texts in record.localizations.values() for loc in texts)
+            seen_locales.update(loc for t in record.tags for loc in t.locale_values)
             if same:
                 counts.unchanged += 1
                 continue
@@ -133,19 +148,20 @@ class SqlCatalog:
             else:
                 counts.updated += 1
             changed_ids.append(record.id)
+            stock_moves.extend(moves)
             product_rows.append({**values, "updated_at": now})
             model_rows.extend({**r, "updated_at": now, "locked": 0} for r in rows)
             tag_rows.extend({**t, "product_id": record.id} for t in tags)
         if product_rows:
-            self._c.execute(upsert(self._c, products, ["id"]), product_rows)
+            upsert_many(self._c, products, product_rows, ["id"])
             self._c.execute(product_tags.delete().where(product_tags.c.product_id.in_(changed_ids)))
             if tag_rows:
-                self._c.execute(product_tags.insert(), tag_rows)
+                insert_many(self._c, product_tags, tag_rows)
         if model_rows:
-            self._c.execute(upsert(self._c, models, ["id"], keep=["locked"]), model_rows)
+            upsert_many(self._c, models, model_rows, ["id"], keep=["locked"])
         if seen_locales:
             self._c.execute(
                 upsert(self._c, locales, ["code"]),
                 [{"code": code, "name": LOCALE_NAMES.get(code, code)} for code in sorted(seen_locales)],
             )
-        return counts, stock_moves
+        return UpsertResult(counts, stock_moves, rejected)

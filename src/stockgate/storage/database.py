@@ -2,6 +2,9 @@
 
 Writers on SQLite also queue on a lock inside the process: the file lock admits one writer anyway, and
 waiting on a mutex is fairer and cheaper than every thread polling SQLite's busy handler.
+
+Retries are bounded (MAX_ATTEMPTS, about a second of back-off in all); a unit of work that still cannot
+finish, or that meets an overloaded database, raises `Busy` (HTTP 503), never an unexpected error.
 """
 
 from __future__ import annotations
@@ -10,23 +13,29 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from typing import TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from stockgate.services.ports import Tx
+from stockgate.services.ports import Busy, Tx
 from stockgate.storage.accounts_repo import SqlAccounts
+from stockgate.storage.admin_tokens_repo import SqlAdminTokens
+from stockgate.storage.admins_repo import SqlAdmins, SqlAdminSessions
 from stockgate.storage.audit_repo import SqlAudit
+from stockgate.storage.backoffice_views import SqlBackOfficeViews
 from stockgate.storage.carriers_repo import SqlCarriers
 from stockgate.storage.catalog_repo import SqlCatalog
 from stockgate.storage.engine import WRITE_OPTION, is_sqlite
 from stockgate.storage.ledger_repo import SqlLedger
 from stockgate.storage.orders_repo import SqlOrders
+from stockgate.storage.returns_repo import SqlReturns
 from stockgate.storage.stock_repo import SqlStock
+from stockgate.storage.throttle_repo import SqlAuthThrottle, SqlRateBuckets
 from stockgate.storage.write_lock import sqlite_write_lock
 
 T = TypeVar("T")
@@ -34,6 +43,12 @@ log = logging.getLogger(__name__)
 
 # serialization_failure, deadlock_detected: PostgreSQL asks the client to run the transaction again.
 RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+# too_many_connections, cannot_connect_now, lock_not_available: the server is overloaded, starting or
+# stopping; an immediate retry would only add to the load, so the caller is told to come back later.
+OVERLOAD_SQLSTATES = frozenset({"53300", "57P03", "55P03"})
+# SQLITE_BUSY and SQLITE_LOCKED (low byte of the extended code): another process kept the file locked
+# for longer than the busy timeout.
+SQLITE_BUSY_CODES = frozenset({5, 6})
 MAX_ATTEMPTS = 8
 
 
@@ -49,6 +64,13 @@ class SqlTx:
         self.ledger = SqlLedger(connection)
         self.audit = SqlAudit(connection)
         self.catalog = SqlCatalog(connection)
+        self.throttle = SqlAuthThrottle(connection)
+        self.rate_buckets = SqlRateBuckets(connection)
+        self.returns = SqlReturns(connection)
+        self.admin_tokens = SqlAdminTokens(connection)
+        self.admins = SqlAdmins(connection)
+        self.admin_sessions = SqlAdminSessions(connection)
+        self.views = SqlBackOfficeViews(connection)
 
 
 class SqlDatabase:
@@ -70,6 +92,18 @@ class SqlDatabase:
     def read(self, work: Callable[[Tx], T]) -> T:
         return self._run(work, write=False)
 
+    @contextmanager
+    def snapshot(self) -> Iterator[Tx]:
+        with self.engine.connect() as connection:
+            if not is_sqlite(self.engine):
+                # READ COMMITTED would give every statement its own view; SQLite's read transaction in
+                # WAL mode is a snapshot already.
+                connection = connection.execution_options(
+                    isolation_level="REPEATABLE READ", postgresql_readonly=True
+                )
+            with connection.begin():
+                yield SqlTx(connection)
+
     def _run(self, work: Callable[[Tx], T], *, write: bool) -> T:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
@@ -77,13 +111,26 @@ class SqlDatabase:
                 with engine.connect() as connection, connection.begin():
                     return work(SqlTx(connection))
             except DBAPIError as error:
-                if attempt == MAX_ATTEMPTS or _sqlstate(error) not in RETRYABLE_SQLSTATES:
-                    raise
-                log.info("transaction retried", extra={"attempt": attempt, "sqlstate": _sqlstate(error)})
-                # Full jitter: contenders spread out instead of colliding again in lockstep.
-                time.sleep(random.uniform(0, 0.002 * 2**attempt))  # noqa: S311 - not security
+                sqlstate = _sqlstate(error)
+                if sqlstate in RETRYABLE_SQLSTATES and attempt < MAX_ATTEMPTS:
+                    log.info("transaction retried", extra={"attempt": attempt, "sqlstate": sqlstate})
+                    # Full jitter: contenders spread out instead of colliding again in lockstep.
+                    time.sleep(random.uniform(0, 0.002 * 2**attempt))  # noqa: S311 - not security
+                    continue
+                if sqlstate in RETRYABLE_SQLSTATES or sqlstate in OVERLOAD_SQLSTATES or _sqlite_busy(error):
+                    log.warning("database busy", extra={"attempts": attempt, "sqlstate": sqlstate})
+                    raise Busy("the database is busy; try again") from error
+                raise
+            except PoolTimeout as error:
+                log.warning("no database connection free in time")
+                raise Busy("the database is busy; try again") from error
         raise AssertionError("unreachable")
 
 
 def _sqlstate(error: DBAPIError) -> str | None:
     return getattr(error.orig, "sqlstate", None)
+
+
+def _sqlite_busy(error: DBAPIError) -> bool:
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in SQLITE_BUSY_CODES

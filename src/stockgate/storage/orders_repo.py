@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.engine import Connection
 
-from stockgate.services.ports import HistoryEntry, OrderDetail, OrderLine, OrderStatusRow
+from stockgate.services.ports import HistoryEntry, OrderDetail, OrderLine, OrderState, OrderStatusRow
+from stockgate.storage.lengths import check_lengths
 from stockgate.storage.tables import accounts, ledger, order_lines, orders
 
 _STATUS_COLUMNS = (
@@ -21,6 +22,21 @@ _STATUS_COLUMNS = (
     orders.c.tracking_code,
     orders.c.tracking_url,
     orders.c.tracking_carrier,
+)
+
+_STATE_COLUMNS = (
+    orders.c.id,
+    orders.c.account_id,
+    orders.c.key,
+    orders.c.status,
+    orders.c.substatus,
+    orders.c.total,
+    orders.c.paid,
+    orders.c.carrier_name,
+    orders.c.tracking_code,
+    orders.c.tracking_url,
+    orders.c.tracking_carrier,
+    orders.c.last_update,
 )
 
 
@@ -40,6 +56,7 @@ class SqlOrders:
         return None if found is None else int(found)
 
     def insert(self, values: Mapping[str, Any]) -> int:
+        check_lengths(orders, values)
         return int(self._c.execute(_INSERT, dict(values)).scalar_one())
 
     def insert_lines(self, order_id: int, lines: Sequence[Mapping[str, Any]]) -> None:
@@ -64,12 +81,7 @@ class SqlOrders:
         ).first()
         if row is None:
             return None
-        lines = [
-            OrderLine(int(r.stock_id), int(r.quantity), r.unit_price, int(r.from_lock))
-            for r in self._c.execute(
-                select(order_lines).where(order_lines.c.order_id == order_id).order_by(order_lines.c.stock_id)
-            )
-        ]
+        lines = self.lines(order_id)
         history = [
             HistoryEntry(
                 r.at,
@@ -81,6 +93,7 @@ class SqlOrders:
                 r.on_hand_delta,
                 r.locked_delta,
                 r.credit_delta,
+                r.return_id,
             )
             for r in self._c.execute(
                 select(ledger).where(ledger.c.order_id == order_id).order_by(ledger.c.id)
@@ -117,3 +130,34 @@ class SqlOrders:
         if after_id is not None:
             query = query.where(orders.c.id < after_id)
         return [dict(r._mapping) for r in self._c.execute(query)]
+
+    def owner(self, order_id: int) -> int | None:
+        """The account of an order (the reservation's own row is not an order)."""
+        found = self._c.execute(
+            select(orders.c.account_id).where(orders.c.id == order_id, orders.c.kind != "reservation")
+        ).scalar()
+        return None if found is None else int(found)
+
+    def ids_by_key(self, key: str) -> list[int]:
+        """Orders of any account with this client key (keys are unique per account only)."""
+        found = self._c.execute(select(orders.c.id).where(orders.c.key == key).order_by(orders.c.id))
+        return [int(i) for i in found.scalars()]
+
+    def for_update(self, order_id: int) -> OrderState | None:
+        row = self._c.execute(
+            select(*_STATE_COLUMNS)
+            .where(orders.c.id == order_id, orders.c.kind != "reservation")
+            .with_for_update()
+        ).first()
+        return None if row is None else OrderState(*tuple(row))
+
+    def change(self, order_id: int, values: Mapping[str, Any]) -> None:
+        self._c.execute(orders.update().where(orders.c.id == order_id).values(**values))
+
+    def lines(self, order_id: int) -> list[OrderLine]:
+        return [
+            OrderLine(int(r.stock_id), int(r.quantity), r.unit_price, int(r.from_lock))
+            for r in self._c.execute(
+                select(order_lines).where(order_lines.c.order_id == order_id).order_by(order_lines.c.stock_id)
+            )
+        ]

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import and_, bindparam, exists, func, literal, literal_column, select, union_all
+from sqlalchemy import and_, bindparam, exists, func, literal, literal_column, select, tuple_, union_all
 from sqlalchemy.engine import Connection
 
 from stockgate.domain.dates import utc_now
 from stockgate.domain.errors import Conflict, UnknownStockId
 from stockgate.services.ports import ReservedModel, StockChange, StockLine
-from stockgate.storage.tables import models, reservation_lines
+from stockgate.storage.tables import accounts, models, reservation_lines
 from stockgate.storage.upsert import upsert
 
 _mine = reservation_lines.alias("mine")
@@ -154,3 +154,26 @@ class SqlStock:
         if account_id is not None:
             query = query.where(reservation_lines.c.account_id == account_id)
         return [(int(a), int(s), int(q)) for a, s, q in self._c.execute(query)]
+
+    def holdings_page(
+        self, *, account_id: int | None, after: tuple[int, int] | None, limit: int
+    ) -> list[tuple[int, str, int, int]]:
+        """(account_id, email, stock_id, quantity) of locks in (account, stock) order after `after`."""
+        query = (
+            select(
+                reservation_lines.c.account_id,
+                accounts.c.email,
+                reservation_lines.c.stock_id,
+                reservation_lines.c.quantity,
+            )
+            .join(accounts, accounts.c.id == reservation_lines.c.account_id)
+            .order_by(reservation_lines.c.account_id, reservation_lines.c.stock_id)
+            .limit(limit)
+        )
+        if account_id is not None:
+            query = query.where(reservation_lines.c.account_id == account_id)
+        if after is not None:
+            query = query.where(
+                tuple_(reservation_lines.c.account_id, reservation_lines.c.stock_id) > tuple_(*after)
+            )
+        return [(int(a), str(e), int(s), int(q)) for a, e, s, q in self._c.execute(query)]

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
 )
 
 from stockgate.storage.types import Money, UtcInstant, Weight
@@ -104,6 +105,8 @@ models = Table(
 )
 Index("ix_models_product_id", models.c.product_id)
 Index("ix_models_code", models.c.code)
+# Catalog exports with `since` look for models whose stock changed (migration 0002_catalog).
+Index("ix_models_updated_at", models.c.updated_at)
 
 accounts = Table(
     "accounts",
@@ -228,7 +231,111 @@ ledger = Table(
     Column("locked_delta", Integer, nullable=False, server_default="0"),
     Column("credit_delta", Money(), nullable=False, server_default="0"),
     Column("status", Integer, nullable=True),
+    Column("return_id", Id, nullable=True),  # the return line whose status or refund this is
 )
 Index("ix_ledger_account_id", ledger.c.account_id)
 Index("ix_ledger_order_id", ledger.c.order_id)
 Index("ix_ledger_stock_id", ledger.c.stock_id)
+
+# When each account started a full catalog export, for the per-account limit (migration 0002_catalog).
+# Kept in the database so the limit holds across server processes; rows older than an hour are pruned.
+catalog_exports = Table(
+    "catalog_exports",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("at", Instant, nullable=False),
+)
+Index("ix_catalog_exports_account_at", catalog_exports.c.account_id, catalog_exports.c.at)
+# --- Abuse control (domain/throttle.py). Times are epoch milliseconds: the token bucket is refilled by
+# integer arithmetic inside one UPDATE, which both engines evaluate exactly and alike.
+
+# One row per account that has been rate limited or has its own limit. burst/per_second_milli NULL:
+# the server's default; burst 0: no limit. tokens_milli and refreshed_ms are the shared bucket.
+rate_buckets = Table(
+    "rate_buckets",
+    metadata,
+    Column("account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("burst", Integer, nullable=True),
+    Column("per_second_milli", BigInteger, nullable=True),  # refill, thousandths of a token per second
+    Column("tokens_milli", BigInteger, nullable=False, server_default="0"),
+    Column("refreshed_ms", BigInteger, nullable=False, server_default="0"),
+    Column("granted", Integer, nullable=False, server_default="0"),  # handed out by the last take
+    CheckConstraint("burst IS NULL OR burst >= 0", name="burst_not_negative"),
+    CheckConstraint("per_second_milli IS NULL OR per_second_milli > 0", name="refill_positive"),
+    CheckConstraint("tokens_milli >= 0", name="tokens_not_negative"),
+)
+
+# Failed authentications per subject: scope "key" (subject: the API key's SHA-256, account_id when the
+# key exists) or "addr" (subject: the client address). Counted before the password is verified, so
+# concurrent guesses cannot slip past the lockout; a success takes its own count back.
+auth_failures = Table(
+    "auth_failures",
+    metadata,
+    Column("scope", String(4), primary_key=True),
+    Column("subject", String(64), primary_key=True),
+    Column("account_id", Id, nullable=True),
+    Column("failures", Integer, nullable=False, server_default="0"),
+    Column("last_failure_ms", BigInteger, nullable=False, server_default="0"),
+    Column("locked_until_ms", BigInteger, nullable=False, server_default="0"),
+    CheckConstraint("failures >= 0", name="failures_not_negative"),
+)
+Index("ix_auth_failures_locked_until_ms", auth_failures.c.locked_until_ms)
+
+# Returns and admin API tokens live in their own module; importing it completes `metadata`.
+from stockgate.storage import supplier_tables as _supplier_tables  # noqa: E402, F401
+
+# --- Back-office: admin users, their sessions, and the indexes behind its lists and searches. ---
+
+admins = Table(
+    "admins",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("enabled", Boolean, nullable=False, server_default="1"),
+    # Consecutive failed log-ins; at the limit the account waits until locked_until.
+    Column("failed_logins", Integer, nullable=False, server_default="0"),
+    Column("locked_until", Instant, nullable=True),
+    Column("created_at", Instant, nullable=False),
+    Column("last_login_at", Instant, nullable=True),
+)
+
+# Server-side sessions: the cookie holds a random token, the database only its SHA-256, so logging out
+# or disabling an admin ends the session everywhere at once.
+admin_sessions = Table(
+    "admin_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("admin_id", Id, ForeignKey("admins.id", ondelete="CASCADE"), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", Instant, nullable=False),
+    Column("expires_at", Instant, nullable=False),
+    Column("flash", Text, nullable=True),  # the message for the next page (JSON), shown once
+)
+Index("ix_admin_sessions_admin_id", admin_sessions.c.admin_id)
+Index("ix_admin_sessions_expires_at", admin_sessions.c.expires_at)
+
+# Keyset pagination walks these: newest orders first, within a status or an account.
+Index("ix_orders_status_id", orders.c.status, orders.c.id)
+Index("ix_orders_account_id_id", orders.c.account_id, orders.c.id)
+Index("ix_orders_key", orders.c.key)
+Index("ix_orders_created_at", orders.c.created_at)
+Index("ix_orders_status_last_update", orders.c.status, orders.c.last_update)
+# Free stock (on_hand - locked) for the low-stock views; case-folded codes for prefix search
+# (text_pattern_ops lets PostgreSQL use the index for LIKE 'prefix%' whatever the collation).
+Index("ix_models_free", (models.c.on_hand - models.c.locked).label("free"), models.c.id)
+Index(
+    "ix_models_code_folded",
+    func.lower(models.c.code).label("code_folded"),
+    postgresql_ops={"code_folded": "text_pattern_ops"},
+)
+Index("ix_models_barcode", models.c.barcode)
+Index(
+    "ix_products_code_folded",
+    func.lower(products.c.code).label("code_folded"),
+    postgresql_ops={"code_folded": "text_pattern_ops"},
+)
+# Also a word index of product names, different per engine and so created by migration 0002_backoffice
+# only: a GIN index on to_tsvector('simple', name) on PostgreSQL, the FTS5 table products_name_words
+# (kept in step by triggers) on SQLite. storage/catalog_search.py queries them.

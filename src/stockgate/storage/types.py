@@ -37,7 +37,8 @@ class ScaledDecimal(TypeDecorator[Decimal]):
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        return Decimal(int(value)).scaleb(-self.places).quantize(self._unit)
+        # An integer scaled down already has exactly `places` decimals ("29.80"); no quantize needed.
+        return Decimal(int(value)).scaleb(-self.places)
 
 
 def Money() -> ScaledDecimal:

@@ -23,6 +23,10 @@ _parser = etree.XMLParser(
 )
 
 
+# True when some element sits MAX_DEPTH + 1 levels down (the root is level 1).
+_too_deep = etree.XPath("boolean(/" + "/*" * (MAX_DEPTH + 1) + ")")
+
+
 def parse_xml(body: bytes) -> etree._Element:
     """The document's root element, or InvalidInput naming what is wrong (never echoing content)."""
     if b"<!DOCTYPE" in body or b"<!doctype" in body or b"<!ENTITY" in body:
@@ -34,9 +38,8 @@ def parse_xml(body: bytes) -> etree._Element:
     # The byte check above misses other encodings (UTF-16); the parsed tree does not.
     if getattr(root.getroottree().docinfo, "doctype", ""):
         raise InvalidInput("body", "XML with a DOCTYPE is not accepted")
-    depth = 0
-    for event, _element in etree.iterwalk(root, events=("start", "end")):
-        depth += 1 if event == "start" else -1
-        if depth > MAX_DEPTH:
-            raise InvalidInput("body", f"XML nested deeper than {MAX_DEPTH} levels")
+    # One XPath step per level, evaluated in C: a walk in Python over every element of a 1 MiB body
+    # would cost a tenth of a second.
+    if _too_deep(root):
+        raise InvalidInput("body", f"XML nested deeper than {MAX_DEPTH} levels")
     return root
