@@ -11,7 +11,7 @@ database driver, with its parameters, and the transaction ends. That gives two t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import event
@@ -20,6 +20,7 @@ from starlette.testclient import TestClient
 from bench import traffic
 from bench.dataset import Dataset, Shop
 from stockgate.bootstrap import Runtime, create_app
+from stockgate.domain.throttle import RateLimit
 from stockgate.storage.engine import WRITE_OPTION, begin_statement, is_sqlite
 
 TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.IGNORECASE)
@@ -98,7 +99,8 @@ def capture(rt: Runtime, data: Dataset) -> dict[str, list[Operation]]:
     """Per scenario, one recorded operation per shop (in shop order)."""
     recorder = Recorder(rt)
     found: dict[str, list[Operation]] = {}
-    app = create_app(rt.config, rt)
+    # Configured as the benchmark's server is (bench.run.SERVER_ENV): no rate limit.
+    app = create_app(replace(rt.config, rate_limit=RateLimit(0)), rt)
     with TestClient(app, base_url="http://bench") as client:
         for index, shop in enumerate(data.shops):
             headers = {"Authorization": shop.authorization, "Accept": "application/json"}
