@@ -16,9 +16,6 @@ from stockgate.http.metrics import MULTIPROCESS_VARIABLE
 from stockgate.services.demo import load_demo
 
 
-WORKER_HEALTHCHECK_SECONDS = 60
-
-
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
@@ -108,9 +105,6 @@ def serve(
             log_level="warning",
             proxy_headers=True,
             forwarded_allow_ips=forwarded_allow_ips,
-            # uvicorn kills a worker that does not answer its supervisor's ping within this time (its
-            # default, 5 s, is shorter than a worker's start on a busy machine: kill, restart, forever).
-            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         )
     finally:
         if metrics_dir is not None:
