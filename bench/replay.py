@@ -27,7 +27,7 @@ from typing import Any
 
 import orjson
 
-from bench.capture import Operation
+from bench.recorded import Operation
 from stockgate.storage.engine import make_engine
 from stockgate.storage.write_lock import WriteLock, sqlite_write_lock
 
@@ -167,25 +167,38 @@ def _replay_once(connection: Any, cursor: Any, steps: list[_Step], key: str, mut
             mutex.release()
 
 
-def _worker(url: str, ops: list[Operation], tag: str) -> None:
-    """One replay process: a thread per operation, started on the parent's signal."""
-    engine = make_engine(url, pool_size=len(ops))
-    fairies = [engine.raw_connection() for _ in ops]
+def _worker(url: str, plans: dict[str, list[Operation]], tag: str) -> None:
+    """One replay process: per command on stdin, a thread per operation of the named scenario."""
+    clients = max(len(ops) for ops in plans.values())
+    engine = make_engine(url, pool_size=clients)
+    fairies = [engine.raw_connection() for _ in range(clients)]
     mutex = _WriterQueue(threading.Lock(), sqlite_write_lock(engine))
-    prepared = [prepare(op) for op in ops]
+    prepared = {name: [prepare(op) for op in ops] for name, ops in plans.items()}
     sys.stdout.write("ready\n")
     sys.stdout.flush()
-    go = orjson.loads(sys.stdin.buffer.readline())
+    while line := sys.stdin.buffer.readline():
+        go = orjson.loads(line)
+        report = _replay_for(fairies, prepared[go["scenario"]], mutex, go, f"{tag}-{go['scenario']}")
+        sys.stdout.write(orjson.dumps(report).decode() + "\n")
+        sys.stdout.flush()
+    for fairy in fairies:
+        fairy.close()
+    engine.dispose()
+
+
+def _replay_for(
+    fairies: list[Any], plans: list[list[_Step]], mutex: _WriterQueue, go: dict[str, Any], tag: str
+) -> dict[str, Any]:
     begin, end, stop = go["begin"], go["end"], go["stop"]
     latencies: list[float] = []
     # Per thread: operations in the window, all operations, errors (summed once the threads are done).
-    tallies = [[0, 0, 0] for _ in ops]
+    tallies = [[0, 0, 0] for _ in plans]
     samples: list[str] = []
 
     def loop(index: int) -> None:
         connection = fairies[index].dbapi_connection
         cursor = connection.cursor()
-        steps = prepared[index]
+        steps = plans[index]
         seq = 0
         tally = tallies[index]
         while (now := time.time()) < stop:
@@ -205,15 +218,12 @@ def _worker(url: str, ops: list[Operation], tag: str) -> None:
                 tally[0] += 1
 
     cpu_before = time.process_time()
-    threads = [threading.Thread(target=loop, args=(i,)) for i in range(len(ops))]
+    threads = [threading.Thread(target=loop, args=(i,)) for i in range(len(plans))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    for fairy in fairies:
-        fairy.close()
-    engine.dispose()
-    report = {
+    return {
         "latencies": latencies,
         "ops": sum(t[0] for t in tallies),
         "all": sum(t[1] for t in tallies),
@@ -221,57 +231,79 @@ def _worker(url: str, ops: list[Operation], tag: str) -> None:
         "cpu": time.process_time() - cpu_before,
         "samples": samples,
     }
-    sys.stdout.write(orjson.dumps(report).decode() + "\n")
-    sys.stdout.flush()
 
 
-def run(url: str, ops: list[Operation], *, processes: int, warmup: float, seconds: float) -> ReplayResult:
-    """Replay `ops` (one per concurrent client) for a warm-up and `seconds` measured seconds."""
-    shares = [ops[p::processes] for p in range(processes) if ops[p::processes]]
-    children = []
-    for n, share in enumerate(shares):
-        child = subprocess.Popen(
-            [sys.executable, "-m", "bench.replay"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT
+class Replayer:
+    """The replay processes, started once (a Python start costs seconds on a busy machine) and handed
+    one scenario at a time; each process replays its share of the clients."""
+
+    def __init__(self, url: str, plans: dict[str, list[Operation]], *, processes: int) -> None:
+        self.children: list[subprocess.Popen[bytes]] = []
+        for n in range(processes):
+            share = {name: ops[n::processes] for name, ops in plans.items() if ops[n::processes]}
+            if not share:
+                continue
+            child = subprocess.Popen(
+                [sys.executable, "-m", "bench.replay"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                cwd=ROOT,
+            )
+            assert child.stdin is not None
+            data = pickle.dumps((url, share, f"replay{n}-{time.time_ns()}"))
+            child.stdin.write(b"%d\n" % len(data) + data)
+            child.stdin.flush()
+            self.children.append(child)
+        self._ready = False
+
+    def run(self, scenario: str, *, warmup: float, seconds: float) -> ReplayResult:
+        """Replay the scenario's operations for a warm-up and `seconds` measured seconds."""
+        if not self._ready:
+            for child in self.children:
+                assert child.stdout is not None
+                if child.stdout.readline().strip() != b"ready":
+                    raise RuntimeError("a replay process failed to start")
+            self._ready = True
+        begin = time.time() + warmup
+        go = {"scenario": scenario, "begin": begin, "end": begin + seconds, "stop": begin + seconds}
+        for child in self.children:
+            assert child.stdin is not None
+            child.stdin.write(orjson.dumps(go) + b"\n")
+            child.stdin.flush()
+        reports = []
+        for child in self.children:
+            assert child.stdout is not None
+            reports.append(orjson.loads(child.stdout.readline()))
+        latencies = sorted(x for r in reports for x in r["latencies"])
+        operations = sum(r["ops"] for r in reports)
+        return ReplayResult(
+            operations=operations,
+            seconds=seconds,
+            throughput=operations / seconds,
+            p50_ms=1000 * latencies[len(latencies) // 2] if latencies else 0.0,
+            p99_ms=1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+            if latencies
+            else 0.0,
+            errors=sum(r["errors"] for r in reports),
+            cpu_us_per_operation=1e6
+            * sum(r["cpu"] for r in reports)
+            / max(1, sum(r["all"] for r in reports)),
+            error_samples=[s for r in reports for s in r["samples"]][:5],
         )
-        assert child.stdin is not None
-        data = pickle.dumps((url, share, f"replay{n}-{time.time_ns()}"))
-        child.stdin.write(b"%d\n" % len(data) + data)
-        child.stdin.flush()
-        children.append(child)
-    for child in children:
-        assert child.stdout is not None
-        if child.stdout.readline().strip() != b"ready":
-            raise RuntimeError("a replay process failed to start")
-    begin = time.time() + warmup
-    go = orjson.dumps({"begin": begin, "end": begin + seconds, "stop": begin + seconds}) + b"\n"
-    reports = []
-    for child in children:
-        assert child.stdin is not None
-        child.stdin.write(go)
-        child.stdin.close()
-    for child in children:
-        assert child.stdout is not None
-        reports.append(orjson.loads(child.stdout.readline()))
-        child.stdout.close()
-        child.wait()
-    latencies = sorted(x for r in reports for x in r["latencies"])
-    operations = sum(r["ops"] for r in reports)
-    return ReplayResult(
-        operations=operations,
-        seconds=seconds,
-        throughput=operations / seconds,
-        p50_ms=1000 * latencies[len(latencies) // 2] if latencies else 0.0,
-        p99_ms=1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] if latencies else 0.0,
-        errors=sum(r["errors"] for r in reports),
-        cpu_us_per_operation=1e6 * sum(r["cpu"] for r in reports) / max(1, sum(r["all"] for r in reports)),
-        error_samples=[s for r in reports for s in r["samples"]][:5],
-    )
+
+    def close(self) -> None:
+        for child in self.children:
+            assert child.stdin is not None
+            assert child.stdout is not None
+            child.stdin.close()
+            child.wait()
+            child.stdout.close()
 
 
 def _main() -> None:
     size = int(sys.stdin.buffer.readline())
-    url, ops, tag = pickle.loads(sys.stdin.buffer.read(size))
-    _worker(url, ops, tag)
+    url, plans, tag = pickle.loads(sys.stdin.buffer.read(size))
+    _worker(url, plans, tag)
 
 
 if __name__ == "__main__":
