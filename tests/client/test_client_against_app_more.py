@@ -246,7 +246,7 @@ def test_refused_returns_raise_the_broken_rule(
     connect: Connect,
     catalog: list[int],
 ) -> None:
-    ghost, _shop, order_id, a, b = dispatched
+    ghost, _shop, order_id, a, _b = dispatched
     with pytest.raises(BadRequest, match="only 3 of the 3 shipped") as over:
         ghost.open_return(order_id, [ReturnItem(a, 4, reason=0)])
     assert (over.value.status, over.value.code) == (400, 4)
