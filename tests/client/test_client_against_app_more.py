@@ -113,7 +113,11 @@ def test_the_export_streams_what_the_server_holds(
         assert category is not None and category.value_in("it_IT") == record.tags[1].value
         assert [m.stock_id for m in product.models] == [m.id for m in record.models]
         for model, expected in zip(product.models, record.models, strict=True):
-            assert (model.model, model.code, model.barcode) == (expected.model, expected.code, expected.barcode)
+            assert (model.model, model.code, model.barcode) == (
+                expected.model,
+                expected.code,
+                expected.barcode,
+            )
             assert (model.color, model.size) == (expected.color, expected.size)
             assert model.street_price == expected.street_price
             assert model.weight == expected.weight
