@@ -19,6 +19,7 @@ from stockgate.cli import (
     returns,
     serve,
     stock,
+    webhooks,
 )
 from stockgate.cli.common import FriendlyGroup
 
@@ -43,6 +44,7 @@ for module in (
     admin_tokens,
     admins,
     limits,
+    webhooks,
 ):
     module.register(cli)
 

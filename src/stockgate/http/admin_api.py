@@ -13,6 +13,7 @@ from stockgate.http import (
     admin_catalog,
     admin_orders,
     admin_stock,
+    admin_webhooks,
     status_push,
 )
 from stockgate.http.admin_call import AdminCall, admin_routes
@@ -30,6 +31,7 @@ def routes() -> list[BaseRoute]:
         *admin_orders.routes(),
         *admin_catalog.routes(),
         *admin_abuse.routes(),
+        *admin_webhooks.routes(),
         *admin_routes("/{rest:path}", unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
         *status_push.routes(),
     ]
