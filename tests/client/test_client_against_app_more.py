@@ -113,7 +113,11 @@ def test_the_export_streams_what_the_server_holds(
         assert category is not None and category.value_in("it_IT") == record.tags[1].value
         assert [m.stock_id for m in product.models] == [m.id for m in record.models]
         for model, expected in zip(product.models, record.models, strict=True):
-            assert (model.model, model.code, model.barcode) == (expected.model, expected.code, expected.barcode)
+            assert (model.model, model.code, model.barcode) == (
+                expected.model,
+                expected.code,
+                expected.barcode,
+            )
             assert (model.color, model.size) == (expected.color, expected.size)
             assert model.street_price == expected.street_price
             assert model.weight == expected.weight
@@ -246,7 +250,7 @@ def test_refused_returns_raise_the_broken_rule(
     connect: Connect,
     catalog: list[int],
 ) -> None:
-    ghost, _shop, order_id, a, b = dispatched
+    ghost, _shop, order_id, a, _b = dispatched
     with pytest.raises(BadRequest, match="only 3 of the 3 shipped") as over:
         ghost.open_return(order_id, [ReturnItem(a, 4, reason=0)])
     assert (over.value.status, over.value.code) == (400, 4)
