@@ -49,13 +49,13 @@ class Run:
 def measured(*args: str, env: dict[str, str]) -> Run:
     """Run a stockgate command, sampling its peak resident memory until it ends."""
     started = time.monotonic()
-    process = subprocess.Popen([*STOCKGATE, *args], env=env, stdout=subprocess.PIPE, text=True)
     peak = 0
-    while process.poll() is None:
-        with contextlib.suppress(OSError, LookupError):
-            peak = max(peak, kib(process.pid, "VmHWM"))
-        time.sleep(0.2)
-    stdout = process.stdout.read() if process.stdout else ""
+    with subprocess.Popen([*STOCKGATE, *args], env=env, stdout=subprocess.PIPE, text=True) as process:
+        while process.poll() is None:
+            with contextlib.suppress(OSError, LookupError):
+                peak = max(peak, kib(process.pid, "VmHWM"))
+            time.sleep(0.2)
+        stdout = process.stdout.read() if process.stdout else ""
     assert process.returncode == 0, stdout
     return Run(time.monotonic() - started, peak / 1024, stdout)
 

@@ -49,6 +49,7 @@ def test_without_a_session_every_page_and_action_sends_to_login(http: TestClient
         assert answer.status_code == 303, (method, path)
         expected = f"/admin/login?next={quote(path)}" if method == "GET" else "/admin/login"
         assert answer.headers["location"] == expected, (method, path)
+    assert http.get("/admin", follow_redirects=False).headers["location"].endswith("/admin/")
     assert http.get("/admin/orders?status=2", follow_redirects=False).headers["location"] == (
         "/admin/login?next=/admin/orders%3Fstatus%3D2"
     )

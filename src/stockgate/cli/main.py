@@ -18,6 +18,7 @@ from stockgate.cli import (
     returns,
     serve,
     stock,
+    webhooks,
 )
 from stockgate.cli.common import FriendlyGroup
 
@@ -41,6 +42,7 @@ for module in (
     catalog,
     admin_tokens,
     admins,
+    webhooks,
 ):
     module.register(cli)
 

@@ -48,7 +48,7 @@ async def import_upload(request: Request) -> Response:
             kind = _format(request, path)
 
             def items() -> Iterable[ParsedItem]:  # read once, or twice when strict (check, then import)
-                return _read(path, kind)
+                return read_upload(path, kind)
 
             counts = await run_in_threadpool(
                 lambda: import_catalog(ctx.db, items=items, actor=principal.actor, strict=strict)
@@ -85,7 +85,7 @@ def _gzipped(path: Path) -> bool:
         return source.read(2) == b"\x1f\x8b"
 
 
-def _open(path: Path) -> IO[bytes]:
+def open_upload(path: Path) -> IO[bytes]:
     """The upload, decompressed when it is gzipped (closing the stream closes the file)."""
     if _gzipped(path):
         return cast(IO[bytes], gzip.open(path, "rb"))
@@ -104,13 +104,14 @@ def _format(request: Request, path: Path) -> str:
         return "xml"
     if declared in _CSV_TYPES:
         return "csv"
-    with _open(path) as source:
+    with open_upload(path) as source:
         start = source.read(512).lstrip(b"\xef\xbb\xbf \t\r\n")
     return "xml" if start.startswith(b"<") else "csv"
 
 
-def _read(path: Path, kind: str) -> Iterable[ParsedItem]:
-    with _open(path) as source:
+def read_upload(path: Path, kind: str) -> Iterable[ParsedItem]:
+    """The items of an uploaded catalog file (also used by the back-office's upload form)."""
+    with open_upload(path) as source:
         if kind == "xml":
             yield from read_teal(source)
             return

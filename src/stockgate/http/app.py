@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import orjson
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -73,8 +77,25 @@ def create_app(ctx: AppContext) -> Starlette:
     ]
     if ctx.bench_routes:
         routes.append(Route("/bench/constant", bench_constant, methods=["GET"]))
-    app = Starlette(routes=routes, middleware=[Middleware(Observe, metrics=metrics)])
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(Observe, metrics=metrics)],
+        lifespan=_lifespan if ctx.background else None,
+    )
     app.state.ctx = ctx
     app.state.metrics = metrics
     app.state.limiter = RateLimiter(ctx.db, ctx.rate_limit, clock=ctx.clock)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: Starlette) -> AsyncIterator[None]:
+    # Started once per server process, stopped (finishing the work in hand) when it shuts down.
+    ctx: AppContext = app.state.ctx
+    for task in ctx.background:
+        task.start()
+    try:
+        yield
+    finally:
+        for task in reversed(ctx.background):
+            await run_in_threadpool(task.stop)

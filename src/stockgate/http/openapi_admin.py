@@ -273,11 +273,15 @@ def admin_section(prefix: str = "/admin/api/v1") -> dict[str, Any]:
         paths[f"/returns/{{return_id}}/{action}"] = {
             "post": _op(summary, _ok("ReturnLine"), ("400", "404", "409"), **extra)
         }
+    # Imported here: the webhook section builds on this module's helpers.
+    from stockgate.http.openapi_webhooks import WEBHOOK_SCHEMAS, webhook_paths
+
+    paths.update(webhook_paths())
     documented = {prefix + path: methods for path, methods in paths.items()}
     documented["/restful/orders/dropshipping/status"] = {"post": _push()}
     return {
         "paths": documented,
-        "schemas": SCHEMAS,
+        "schemas": {**SCHEMAS, **WEBHOOK_SCHEMAS},
         "securitySchemes": {
             "adminBearer": {
                 "type": "http",

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
 from stockgate.domain.carriers import Carrier
-from stockgate.domain.errors import NotFound
+from stockgate.domain.errors import InvalidInput, NotFound
+from stockgate.domain.returns import ReturnStatus
 from stockgate.domain.statuses import OrderStatus
 from stockgate.services.accounts import find_account_row
 from stockgate.services.backoffice_ports import (
@@ -22,7 +23,7 @@ from stockgate.services.backoffice_ports import (
     Takings,
 )
 from stockgate.services.paging import Page, Window, page_of
-from stockgate.services.ports import AccountRow, Database, Tx
+from stockgate.services.ports import AccountRow, Database, ReturnLine, Tx
 
 DASHBOARD_ROWS = 8
 # The warehouse's work queue, counted whole; orders that left it are counted for today only.
@@ -42,6 +43,7 @@ def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
 class Dashboard:
     open_orders: dict[int, int]  # status -> orders in it now
     closed_today: dict[int, int]  # status -> orders that reached it today
+    returns_pending: int  # return lines waiting for authorisation
     today: Takings
     low_stock: list[LowStock]
     largest_reservations: list[ReservationSummary]
@@ -59,6 +61,7 @@ def dashboard(
         return Dashboard(
             {s: counts.get(s, 0) for s in OPEN_STATUSES},
             {s: counts.get(s, 0) for s in CLOSED_STATUSES},
+            views.returns_in(ReturnStatus.PENDING),
             views.takings(*day),
             views.low_stock(low_stock_at, DASHBOARD_ROWS),
             views.largest_reservations(DASHBOARD_ROWS),
@@ -137,3 +140,26 @@ def browse_reservations(db: Database, *, window: Window) -> Page[ReservationSumm
 def held_lines(db: Database, *, account_id: int, window: Window) -> Page[HeldLine]:
     """What one account holds locked, by stock_id."""
     return page_of(db.read(lambda tx: tx.views.held_lines(account_id, window)), window, lambda h: h.stock_id)
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnsQueue:
+    page: Page[ReturnLine]
+    emails: dict[int, str]  # account id -> e-mail, for the lines on the page
+
+
+def returns_queue(
+    db: Database, *, window: Window, status: int | None = None, order_id: int | None = None
+) -> ReturnsQueue:
+    """Return lines oldest first (a work queue), filtered by status and order, with their accounts."""
+    if window.backwards:
+        raise InvalidInput("before", "the returns queue pages forwards only")
+
+    def work(tx: Tx) -> tuple[list[ReturnLine], dict[int, str]]:
+        lines = tx.returns.page(
+            order_id=order_id, status=status, after_id=window.after, limit=window.size + 1
+        )
+        return lines, tx.views.account_emails([line.account_id for line in lines])
+
+    lines, emails = db.read(work)
+    return ReturnsQueue(page_of(lines, window, lambda line: line.id), emails)

@@ -19,6 +19,7 @@ from stockgate.domain.catalog import CatalogFilter, ImportCounts, ProductRecord
 from stockgate.domain.returns import ReturnItem
 from stockgate.domain.throttle import RateLimit
 from stockgate.services.backoffice_ports import Admins, AdminSessions, BackOfficeViews
+from stockgate.services.webhook_ports import WebhookStore
 
 T = TypeVar("T")
 
@@ -47,6 +48,9 @@ class AccountRow:
     city: str
     province: str
     countrycode: str
+    # Event types some enabled webhook endpoint of the account wants ("" for most accounts): writers
+    # learn from the row they lock anyway whether to look for endpoints at all.
+    webhook_events: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,6 +401,8 @@ class Tx(Protocol):
     def audit(self) -> Audit: ...
     @property
     def catalog(self) -> Catalog: ...
+    @property
+    def webhooks(self) -> WebhookStore: ...
     @property
     def throttle(self) -> AuthThrottle: ...
     @property

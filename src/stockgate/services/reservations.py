@@ -10,6 +10,7 @@ from stockgate.domain.errors import UnknownStockId
 from stockgate.domain.statuses import OrderStatus
 from stockgate.domain.stock import Operation, new_lock
 from stockgate.services.auth import Principal
+from stockgate.services.outbox import publish, sold_out_notices
 from stockgate.services.ports import Database, LedgerEntry, ReservedModel, StockChange, StockLine, Tx
 from stockgate.services.tally import Tally, extra_asked
 
@@ -67,6 +68,7 @@ def reserve(
                 for c in changes
             ]
         )
+        publish(tx, sold_out_notices(tx, {sid: line.free for sid, line in lines.items()}, free))
         return Reservation(reservation_id or 0, tx.stock.reservation(account.id, also=named)), counted
 
     reservation, counted = db.write(work)

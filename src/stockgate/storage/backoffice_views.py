@@ -29,6 +29,7 @@ from stockgate.services.backoffice_ports import (
 )
 from stockgate.services.paging import Window
 from stockgate.storage.catalog_search import MODEL_COLUMNS, CatalogSearch, escape_like, keyset
+from stockgate.storage.supplier_tables import return_lines
 from stockgate.storage.tables import accounts, models, orders, products, reservation_lines
 
 _FREE = models.c.on_hand - models.c.locked
@@ -207,3 +208,16 @@ class SqlBackOfficeViews:
         )
         rows = self._c.execute(keyset(query, reservation_lines.c.stock_id, window))
         return [HeldLine(*row) for row in rows]
+
+    def account_emails(self, account_ids: Sequence[int]) -> dict[int, str]:
+        if not account_ids:
+            return {}
+        rows = self._c.execute(
+            select(accounts.c.id, accounts.c.email).where(accounts.c.id.in_(sorted(set(account_ids))))
+        )
+        return {int(i): e for i, e in rows}
+
+    def returns_in(self, status: int) -> int:
+        """Return lines in `status` (a range of the (status, id) index)."""
+        query = select(func.count()).select_from(return_lines).where(return_lines.c.status == status)
+        return int(self._c.execute(query).scalar_one())

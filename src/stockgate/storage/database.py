@@ -36,6 +36,7 @@ from stockgate.storage.orders_repo import SqlOrders
 from stockgate.storage.returns_repo import SqlReturns
 from stockgate.storage.stock_repo import SqlStock
 from stockgate.storage.throttle_repo import SqlAuthThrottle, SqlRateBuckets
+from stockgate.storage.webhooks_repo import SqlWebhooks
 from stockgate.storage.write_lock import sqlite_write_lock
 
 T = TypeVar("T")
@@ -71,6 +72,7 @@ class SqlTx:
         self.admins = SqlAdmins(connection)
         self.admin_sessions = SqlAdminSessions(connection)
         self.views = SqlBackOfficeViews(connection)
+        self.webhooks = SqlWebhooks(connection)
 
 
 class SqlDatabase:

@@ -128,6 +128,6 @@ def routes(renderer: Renderer) -> list[Route]:
         return await login(request, renderer)
 
     return [
-        Route(LOGIN_PATH, login_page, methods=["GET", "POST"]),
-        admin_route(renderer, "/admin/logout", logout, methods=["POST"]),
+        Route("/login", login_page, methods=["GET", "POST"]),  # relative to the /admin mount
+        admin_route(renderer, "/logout", logout, methods=["POST"]),
     ]

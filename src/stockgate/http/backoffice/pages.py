@@ -34,6 +34,7 @@ log = logging.getLogger("stockgate.backoffice")
 SESSION_COOKIE = "stockgate_session"
 CSRF_FIELD = "csrf_token"
 HOME = "/admin/"
+FIELD_LIMIT = 1024 * 1024
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -57,6 +58,7 @@ class AdminCall:
     query: Mapping[str, str]
     form: FormData
     path_params: Mapping[str, str]
+    referer: str = ""  # path and query of the Referer header, when it is this site
 
     @property
     def db(self) -> Database:
@@ -121,8 +123,9 @@ class AdminCall:
         return Window(_key(self.query.get("after")), _key(self.query.get("before")), size)
 
     def back(self, default: str) -> str:
-        """Where the form came from (a local back-office path), else `default`."""
-        return local_path(self.field("back"), default)
+        """Where the form came from (its `back` field, else the Referer), if in the back-office."""
+        came_from = local_path(self.referer, default)
+        return local_path(self.field("back"), came_from)
 
 
 Handler = Callable[[AdminCall], Response]
@@ -178,7 +181,8 @@ async def read_form(request: Request, limit: int) -> FormData:
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise InvalidInput("body", f"the form is larger than {limit} bytes")
-    return await request.form(max_files=1, max_fields=500, max_part_size=limit)
+    # Fields are small; a file part (a catalog upload) goes to a temporary file as it arrives.
+    return await request.form(max_files=1, max_fields=500, max_part_size=min(limit, FIELD_LIMIT))
 
 
 def admin_route(
@@ -205,7 +209,14 @@ def admin_route(
                 await form.close()
                 return refused(renderer, "The form's security token is missing or out of date.")
         call = AdminCall(
-            ctx, renderer, session, request.url.path, request.query_params, form, request.path_params
+            ctx,
+            renderer,
+            session,
+            request.url.path,
+            request.query_params,
+            form,
+            request.path_params,
+            _referer_path(request),
         )
         try:
             return with_headers(await run_in_threadpool(_run, handler, call, request.method))
@@ -213,6 +224,13 @@ def admin_route(
             await form.close()
 
     return Route(path, endpoint, methods=methods)
+
+
+def _referer_path(request: Request) -> str:
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.headers.get("host", ""):
+        return ""
+    return referer.path + (f"?{referer.query}" if referer.query else "")
 
 
 def _run(handler: Handler, call: AdminCall, method: str) -> Response:
