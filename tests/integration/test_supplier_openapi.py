@@ -13,9 +13,8 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from stockgate.bootstrap import Runtime
-from stockgate.http.openapi import openapi_document, operations_section
+from stockgate.http.app import api_document
 from stockgate.http.openapi_admin import admin_section
-from stockgate.http.openapi_ghost import ghost_section
 from stockgate.http.openapi_returns import returns_section
 from stockgate.services.admin_access import create_admin_token
 from stockgate.services.auth import Principal
@@ -29,8 +28,8 @@ API = "/admin/api/v1"
 
 
 def document() -> dict[str, Any]:
-    """The whole document: the ghost API's sections with the returns' and the admin API's."""
-    return openapi_document(ghost_section(), operations_section(), returns_section(), admin_section())
+    """The whole document as served: every section, the returns' and the admin API's among them."""
+    return api_document()
 
 
 def test_the_whole_document_is_valid_openapi_and_served(http: TestClient) -> None:
