@@ -14,6 +14,7 @@ from starlette.testclient import TestClient
 
 from stockgate.bootstrap import Runtime
 from stockgate.http.app import api_document
+from stockgate.http.openapi_abuse import abuse_section
 from stockgate.http.openapi_admin import admin_section
 from stockgate.http.openapi_returns import returns_section
 from stockgate.services.admin_access import create_admin_token
@@ -51,7 +52,7 @@ def test_every_route_is_documented_and_every_documented_route_served(http: TestC
         if route.path.startswith(API) or "returnedgoods" in route.path or "dropshipping/status" in route.path:
             methods = {m.lower() for m in route.methods or ()} - {"head"}
             served.setdefault(route.path.rstrip("/"), set()).update(methods)
-    mine = {**admin_section()["paths"], **returns_section()["paths"]}
+    mine = {**admin_section()["paths"], **abuse_section()["paths"], **returns_section()["paths"]}
     assert served == {path: set(methods) for path, methods in mine.items()}
     assert set(mine) <= set(document()["paths"])
 
