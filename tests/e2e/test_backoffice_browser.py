@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
 from collections.abc import Iterator
@@ -12,14 +13,19 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from pypdf import PdfReader
 
 from stockgate.bootstrap import Config, Runtime, start
+from stockgate.domain.returns import ReturnItem, ReturnRequest
 from stockgate.services.accounts import create_account, find_account
 from stockgate.services.admins import create_admin
 from stockgate.services.carriers import add_carrier
 from stockgate.services.catalog_generate import generate_catalog
 from stockgate.services.catalog_import import import_products
 from stockgate.services.check import check_invariants
+from stockgate.services.fulfilment import advance_order
+from stockgate.services.return_requests import open_return
+from stockgate.services.return_workflow import get_return
 from stockgate.services.supplier_stock import list_reservations
 from tests.conftest import ENGINES
 from tests.support.backoffice import ADMIN_EMAIL, ADMIN_PASSWORD, dropship, lock, principal
@@ -126,7 +132,7 @@ def test_unauthenticated_visit_goes_to_login_and_back(page: Page) -> None:
     expect(page).to_have_url(re.compile(r"/admin/login"))
 
 
-def test_find_an_order(page: Page, site: Site) -> None:
+def test_find_an_order_and_dispatch_it(page: Page, site: Site) -> None:
     email, api_key, account_id = site.shop(ecredit="500")
     who = principal(site.runtime.db, account_id, api_key)
     order_id = dropship(site.runtime.db, who, "WEB-4242", {100001: 2})
@@ -142,6 +148,62 @@ def test_find_an_order(page: Page, site: Site) -> None:
     expect(page.locator("#lines tbody tr")).to_have_count(1)
     expect(page.locator("#lines")).to_contain_text("100001")
     expect(page.locator("main")).to_contain_text(email)
+
+    page.get_by_role("button", name="Working on it").click()
+    expect(page.get_by_role("status")).to_contain_text("TO DISPATCH → WORKING ON")
+    dispatch = page.locator("#dispatch-form")
+    dispatch.get_by_label("Tracking code").fill("1Z-E2E-777")
+    dispatch.get_by_label("Tracking URL").fill("https://track.example/1Z-E2E-777")
+    dispatch.get_by_role("button", name="Dispatch").click()
+    expect(page.get_by_role("status")).to_contain_text("WORKING ON → DISPATCHED")
+    expect(page.get_by_role("heading", name=f"Order #{order_id}")).to_contain_text("DISPATCHED")
+    expect(page.locator("#actions")).to_have_count(0)
+    # The shop sees it through E8, as its plugin would.
+    e8 = httpx.get(
+        f"{site.base}/restful/ghost/clientorders/clientkey/WEB-4242",
+        auth=(api_key, SHOP_PASSWORD),
+        headers={"Accept": "application/json"},
+    )
+    [reported] = e8.json()["orders"]
+    assert (reported["status"], reported["tracking_code"]) == (3, "1Z-E2E-777")
+    assert reported["tracking_url"] == "https://track.example/1Z-E2E-777"
+    assert reported["carrier_name"] == "DHL"  # the assigned carrier, as none was typed
+    assert check_invariants(site.runtime.db) == []
+
+
+def test_authorise_a_return_and_open_its_pdf(page: Page, site: Site) -> None:
+    email, api_key, account_id = site.shop(ecredit="500")
+    who = principal(site.runtime.db, account_id, api_key)
+    order_id = dropship(site.runtime.db, who, "WEB-RET-1", {100009: 1})
+    advance_order(site.runtime.db, order_id=order_id, to=3, tracking_code="T-RET", actor="test")
+    request = ReturnRequest(order_id, (ReturnItem(100009, 1, 2, "arrived torn"),))
+    [line_id] = open_return(site.runtime.db, principal=who, request=request, actor="shop")
+    log_in(page, "/admin/returns?status=0")
+    row = page.locator(f"#return-{line_id}")
+    expect(row).to_contain_text("damaged")
+    expect(row).to_contain_text(email)
+    expect(row.get_by_label("shipping back paid by")).to_have_value(
+        "supplier"
+    )  # damaged: the supplier's fault
+    row.get_by_role("button", name="Authorise").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Return line {line_id}")
+    code = get_return(site.runtime.db, return_id=line_id).return_code
+    assert code is not None
+    page.goto("/admin/returns")
+    link = page.locator(f"#return-{line_id}").get_by_role("link", name=re.compile(r"\(PDF\)"))
+    expect(link).to_have_text(f"{code} (PDF)")
+    # The link opens the manifest in a new tab, in the browser's PDF viewer.
+    pdf = page.context.expect_event("response", lambda r: r.url.endswith(f"{code}.pdf"))
+    with page.context.expect_page() as opened, pdf as answer:
+        link.click()
+    assert answer.value.status == 200 and answer.value.headers["content-type"] == "application/pdf"
+    tab = opened.value
+    assert tab.url == f"{site.base}/restful/returnedgoods/print/{code}.pdf"
+    # The viewer streams the file, so read what that address serves to check the document itself.
+    served = page.context.request.get(tab.url)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(served.body())).pages)
+    assert code in text and str(order_id) in text
+    tab.close()
 
 
 def test_credit_an_account(page: Page, site: Site) -> None:

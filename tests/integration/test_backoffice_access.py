@@ -34,7 +34,9 @@ def cookie_header(response: object, name: str) -> str:
 
 
 def every_route() -> list[tuple[str, str]]:
-    found = [(methods[0], path.replace("{id}", "1")) for path, _, methods in PAGES]
+    found = [
+        (methods[0], path.replace("{id}", "1").replace("{action}", "refund")) for path, _, methods in PAGES
+    ]
     return [
         *found,
         ("GET", "/admin/no/such/page"),
