@@ -31,7 +31,7 @@ from tests.conftest import ENGINES
 from tests.support.seeded import Seeded, seeded_database
 from tests.support.server_process import running_stockgate
 
-EXAMPLES = {GenerationMode.POSITIVE: 15, GenerationMode.NEGATIVE: 10}
+EXAMPLES = {GenerationMode.POSITIVE: 12, GenerationMode.NEGATIVE: 8}
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
