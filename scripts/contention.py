@@ -43,7 +43,8 @@ def measure(url: str, *, workers: int, clients: int, seconds: float, hot: bool) 
     rt.close()
     latencies: list[float] = []
     guard = threading.Lock()
-    with running_stockgate(url, workers=workers) as server:
+    # Without the default per-account rate limit: this measures the database, not the limiter.
+    with running_stockgate(url, workers=workers, env={"STOCKGATE_RATE_BURST": "0"}) as server:
 
         def shop(n: int, go: Callable[[], None]) -> int:
             sid = stock_ids[0] if hot else stock_ids[n]

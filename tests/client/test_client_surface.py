@@ -24,6 +24,7 @@ def test_public_surface_is_pinned() -> None:
         "DecodingError",
         "DropshipOrder",
         "Image",
+        "InvalidSignature",
         "Line",
         "Locale",
         "NotFound",
@@ -53,6 +54,7 @@ def test_public_surface_is_pinned() -> None:
         "TagValue",
         "TransportError",
         "__version__",
+        "verify_signature",
     ]
     for name in stockgate_client.__all__:
         assert getattr(stockgate_client, name) is not None
@@ -61,7 +63,7 @@ def test_public_surface_is_pinned() -> None:
 def test_every_error_is_a_stockgate_error() -> None:
     exported = [getattr(stockgate_client, name) for name in stockgate_client.__all__]
     errors = [item for item in exported if isinstance(item, type) and issubclass(item, Exception)]
-    assert len(errors) == 11
+    assert len(errors) == 12
     assert all(issubclass(error, stockgate_client.StockgateError) for error in errors)
 
 

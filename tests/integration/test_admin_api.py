@@ -317,3 +317,32 @@ def test_orders_and_returns(
     problem(http.post(f"{API}/returns/{line['id']}/refuse", headers=admin), 409)
     problem(http.get(f"{API}/returns/999999", headers=admin), 404)
     assert_books_balance(runtime)
+
+
+def test_catalog_import_by_upload(http: TestClient, runtime: Runtime, admin: dict[str, str]) -> None:
+    import gzip
+
+    from stockgate.services.catalog_generate import generate_catalog
+    from tests.support.catalog import teal
+
+    records = list(generate_catalog(products=4, seed=21))
+    document = teal(records)
+    url = f"{API}/catalog/import"
+    assert http.post(url, content=document).status_code == 401  # the token first, the upload after
+    imported = http.post(url, content=document, headers={**admin, "Content-Type": "application/xml"})
+    assert imported.status_code == 200, imported.text
+    assert imported.json() == {"created": 4, "updated": 0, "unchanged": 0, "skipped": 0, "errors": []}
+    again = http.post(url, content=gzip.compress(document), headers=admin)  # sniffed: gzipped XML
+    assert again.json()["unchanged"] == 4
+    csv = "product_id;name;street_price;stock_id;availability\n7;Sciarpa;12,50;70;4\n"
+    created = http.post(url, params={"format": "csv"}, content=csv, headers=admin)
+    assert created.json()["created"] == 1, created.text
+    assert http.post(url, content=csv, headers={**admin, "Content-Type": "text/csv"}).json()["unchanged"] == 1
+
+    broken = document.replace(b"<id>", b"<id>x", 1)
+    strict = http.post(url, params={"strict": "true"}, content=broken, headers=admin)
+    assert "nothing was imported" in problem(strict, 400)["detail"]
+    assert strict.json()["problems"]
+    problem(http.post(url, content=b"", headers=admin), 400)
+    problem(http.post(url, params={"format": "pdf"}, content=document, headers=admin), 400)
+    assert_books_balance(runtime)

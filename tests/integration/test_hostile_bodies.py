@@ -1,8 +1,11 @@
 """Hostile request bodies, one test per attack: refused with a client error (400 on reserve, 429 on the two
 order-creation endpoints), quickly, without echoing any file, and with nothing changed.
 
-Each test times one in-process request with perf_counter. The bound is generous (the issue asks for
-"within milliseconds"; a shared CI machine can stall for a while) and the measured figure is printed.
+Each test times its in-process request with perf_counter and prints the figure. The bound is
+generous (the issue asks for "within milliseconds"; typical figures are 1-60 ms): 0.5 s, or ten times
+an ordinary request's time when the machine is so loaded that even those are slow. A refused request
+changes nothing, so one that overran is sent again (up to three times): an expensive document is slow
+every time, a machine that stalled for a moment is not.
 
 The database, catalog and shop are set up once per engine for the whole module: a refused request
 changes nothing, and each test compares the state after its attack with the state just before it. The
@@ -23,19 +26,16 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from stockgate.bootstrap import Config, Runtime, start
+from stockgate.bootstrap import Runtime
 from stockgate.domain.throttle import RateLimit
 from stockgate.http.app import create_app
 from stockgate.http.context import AppContext
-from stockgate.services.accounts import create_account
-from stockgate.services.catalog_generate import generate_catalog
-from stockgate.services.catalog_import import import_products
-from stockgate.services.supplier_stock import set_stock
 from tests.conftest import ENGINES, Shop
-from tests.support.pg_server import Databases
+from tests.support.seeded import seeded_database
 from tests.support.snapshot import assert_unchanged, business_state
 
-TIME_BOUND = 0.5  # seconds; typical figures are 1-20 ms
+TIME_BOUND = 0.5  # seconds
+ATTEMPTS = 3
 SOLD = "/restful/ghost/orders/sold"
 LOCKED = "/restful/ghost/orders/dropshipping/locked"
 XML = {"Content-Type": "application/xml", "Accept": "application/xml"}
@@ -96,15 +96,19 @@ class Target:
 
     def send(self, body: bytes | str, headers: dict[str, str] | None = None) -> httpx.Response:
         content = body.encode() if isinstance(body, str) else body
-        started = time.perf_counter()
-        response = self.http.post(
-            self.endpoint.path, content=content, auth=self.shop.auth, headers=headers or XML
-        )
-        elapsed = time.perf_counter() - started
-        print(
-            f"{self.endpoint.name}: {response.status_code} in {elapsed * 1000:.1f} ms ({len(content)} bytes)"
-        )
-        assert elapsed < TIME_BOUND
+        bound = time_bound(self.http, self.shop)
+        timings = []
+        for _ in range(ATTEMPTS):
+            started = time.perf_counter()
+            response = self.http.post(
+                self.endpoint.path, content=content, auth=self.shop.auth, headers=headers or XML
+            )
+            timings.append(time.perf_counter() - started)
+            if timings[-1] < bound or response.status_code == 200:
+                break
+        shown = ", ".join(f"{t * 1000:.1f}" for t in timings)
+        print(f"{self.endpoint.name}: {response.status_code} in {shown} ms ({len(content)} bytes)")
+        assert min(timings) < bound
         return response
 
     def assert_refused(self, response: httpx.Response, status: int | None = None) -> None:
@@ -114,6 +118,16 @@ class Target:
         assert len(response.content) <= 400  # a short message, never the document sent back
         assert "root:" not in response.text  # /etc/passwd's first line
         assert_unchanged(self.runtime, self.before)
+
+
+def time_bound(http: TestClient, shop: Shop) -> float:
+    """TIME_BOUND, or ten times an ordinary request's time on a machine too busy for that."""
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        http.get(LOCKED, auth=shop.auth)
+        timings.append(time.perf_counter() - started)
+    return max(TIME_BOUND, 10 * sorted(timings)[1])
 
 
 @dataclass
@@ -126,35 +140,14 @@ class Setting:
 
 @pytest.fixture(scope="module", params=ENGINES)
 def setting(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setting]:
-    databases: Databases | None = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'stockgate.db'}"
-    else:
-        databases = request.getfixturevalue("pg_databases")
-        url = databases.fresh()
-    runtime = start(Config(database_url=url))
-    records = list(generate_catalog(products=2, seed=3))
-    import_products(runtime.db, records=records, actor="test")
-    sid = records[0].models[0].id
-    set_stock(runtime.db, stock_id=sid, quantity=50, actor="test")
-    password = "correct horse battery"
-    account = create_account(
-        runtime.db,
-        email="shop@example.com",
-        password=password,
-        address="Via Roma, 1, 10100, Torino, TO, IT",
-        actor="test",
-    )
-    shop = Shop(account.email, account.api_key, password, account.id)
-    app = create_app(AppContext(db=runtime.db, rate_limit=RateLimit(0)))
-    with TestClient(app) as http:
-        lock = {"operations": [{"type": "lock", "models": [{"stock_id": sid, "quantity": 3}]}]}
-        # Also warms the password cache: the timed requests measure parsing, not argon2.
-        assert http.post(SOLD, json=lock, auth=shop.auth, headers=JSON).status_code == 200
-        yield Setting(runtime, http, shop, sid)
-    runtime.close()
-    if databases is not None:
-        databases.drop(url)
+    with seeded_database(request, tmp_path_factory.mktemp("hostile")) as seeded:
+        app = create_app(AppContext(db=seeded.runtime.db, rate_limit=RateLimit(0)))
+        sid = seeded.stock_ids[0]
+        with TestClient(app) as http:
+            lock = {"operations": [{"type": "lock", "models": [{"stock_id": sid, "quantity": 3}]}]}
+            # Also warms the password cache: the timed requests measure parsing, not argon2.
+            assert http.post(SOLD, json=lock, auth=seeded.shop.auth, headers=JSON).status_code == 200
+            yield Setting(seeded.runtime, http, seeded.shop, sid)
 
 
 @pytest.fixture(params=ENDPOINTS, ids=[e.name for e in ENDPOINTS])
@@ -313,12 +306,67 @@ def test_body_over_the_limit_without_a_length(target: Target) -> None:
                 target.endpoint.path, content=chunks(), auth=target.shop.auth, headers=XML
             )
 
+    bound = time_bound(target.http, target.shop)
     started = time.perf_counter()
     response = asyncio.run(post())
     elapsed = time.perf_counter() - started
     print(f"chunked body refused after {sent} bytes in {elapsed * 1000:.1f} ms")
-    assert elapsed < TIME_BOUND
+    assert elapsed < bound
     assert "content-length" not in response.request.headers
     assert response.request.headers["transfer-encoding"] == "chunked"
     target.assert_refused(response, status=413)
     assert sent <= 2 * 1024 * 1024
+
+
+# ---- values that once reached the database and failed there (found by the fuzz tests)
+
+
+def _order(sid: int, **changes: str) -> dict[str, Any]:
+    address = {"street_name": "Roma", "zip": "10100", "city": "Torino", "countrycode": "IT"}
+    details: dict[str, Any] = {"recipient": "ACME", "address": address}
+    for name, value in changes.items():
+        (address if name in address else details)[name] = value
+    order = {"key": changes.get("key", "K-long"), "date": "2021/02/03 14:36:55 +0000"}
+    return {
+        "order_list": [
+            {**order, "recipient_details": details, "item_list": [{"stock_id": sid, "quantity": 1}]}
+        ]
+    }
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("recipient", "R" * 201, "recipient is longer than 200 characters"),
+        ("zip", "1" * 21, "zip is longer than 20 characters"),
+        ("key", "k" * 101, "key is longer than 100 characters"),
+        ("key", "a\x00b", "key contains a NUL character"),
+        ("city", "Torino\x00", "city contains a NUL character"),
+    ],
+)
+def test_values_the_database_cannot_hold(setting: Setting, field: str, value: str, message: str) -> None:
+    before = business_state(setting.runtime)
+    response = setting.http.post(
+        "/restful/ghost/orders/0/dropshipping",
+        json=_order(setting.sid, **{field: value}),
+        auth=setting.shop.auth,
+    )
+    assert response.status_code == 429
+    assert response.text == message
+    assert_unchanged(setting.runtime, before)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/restful/ghost/clientorders/serverkey/%C2%B2",  # "²" passes str.isdigit()
+        "/restful/ghost/clientorders/serverkey/%D9%A1%D9%A2",  # Arabic-Indic digits, likewise
+        "/restful/ghost/clientorders/clientkey/a%00b",  # PostgreSQL cannot even compare a NUL
+        "/restful/ghost/orders/%00/dropshipping",
+    ],
+)
+def test_path_values_that_name_nothing(setting: Setting, path: str) -> None:
+    response = setting.http.request(
+        "POST" if path.endswith("dropshipping") else "GET", path, auth=setting.shop.auth, json={}
+    )
+    assert response.status_code == 404

@@ -1,5 +1,5 @@
-"""Random sequences of lock / unlock / set / ensure / stock set / orders / releases against a reference
-model that anyone can check by eye, on both databases (hypothesis stateful testing, service level).
+"""Random sequences of lock / unlock / set / ensure / stock set / orders / releases / dispatches /
+cancellations against a reference model that anyone can check by eye, on both databases (hypothesis stateful testing, service level).
 
 The reference below is written from the contract (ghost API 4.2, 4.4-4.6), not from the domain code,
 so a wrong clamp in either shows up as a disagreement. After every step the database must agree with
@@ -21,7 +21,13 @@ from sqlalchemy import func, select
 
 from stockgate.bootstrap import Runtime
 from stockgate.domain.catalog import ModelRecord, ProductRecord
-from stockgate.domain.errors import Conflict, LineUnavailable, NothingAvailable, UnknownStockId
+from stockgate.domain.errors import (
+    Conflict,
+    InvalidTransition,
+    LineUnavailable,
+    NothingAvailable,
+    UnknownStockId,
+)
 from stockgate.domain.orders import AcquireRequest, Address, DropshipOrderRequest, Recipient
 from stockgate.domain.stock import make_operation
 from stockgate.services.acquire import acquire
@@ -29,6 +35,7 @@ from stockgate.services.auth import Principal
 from stockgate.services.catalog_import import import_products
 from stockgate.services.check import check_invariants
 from stockgate.services.dropship import place_dropship_orders
+from stockgate.services.fulfilment import advance_order, cancel_order
 from stockgate.services.passwords import api_key_hash, hash_password
 from stockgate.services.ports import Tx
 from stockgate.services.reservations import reserve
@@ -62,6 +69,8 @@ class Reference:
         self.locks: dict[tuple[int, int], int] = defaultdict(int)
         self.sold: dict[int, int] = defaultdict(int)
         self.keys: dict[tuple[int, str], int] = {}  # (account, key) -> order_id
+        self.orders: list[tuple[int, dict[int, int]]] = []  # (order_id, units per stock_id)
+        self.state: dict[int, str] = {}  # order_id -> open | dispatched | cancelled
 
     def free(self, sid: int) -> int:
         return self.on_hand[sid] - sum(q for (_, s), q in self.locks.items() if s == sid)
@@ -89,11 +98,19 @@ class Reference:
                 out[sid] = (from_lock, from_free)
         return out
 
-    def take(self, account: int, takes: dict[int, tuple[int, int]]) -> None:
+    def take(self, account: int, order_id: int, takes: dict[int, tuple[int, int]]) -> None:
         for sid, (from_lock, from_free) in takes.items():
             self.locks[account, sid] -= from_lock
             self.on_hand[sid] -= from_lock + from_free
-            self.sold[sid] += from_lock + from_free
+            self.sold[sid] += from_lock + from_free  # order lines stay, even when cancelled
+        self.orders.append((order_id, {sid: a + b for sid, (a, b) in takes.items()}))
+        self.state[order_id] = "open"
+
+    def cancel(self, order_id: int, units: dict[int, int]) -> None:
+        """The units go back on hand, free for anyone (the lock they came from is not restored)."""
+        for sid, quantity in units.items():
+            self.on_hand[sid] += quantity
+        self.state[order_id] = "cancelled"
 
 
 def merged(pairs: list[tuple[int, int]]) -> dict[int, int]:
@@ -197,7 +214,7 @@ def build_machine(rt: Runtime) -> type[RuleBasedStateMachine]:
                     place_dropship_orders(rt.db, principal=principal, requests=[request], actor="test")
                 return
             placed = place_dropship_orders(rt.db, principal=principal, requests=[request], actor="test")
-            self.ref.take(account, takes)
+            self.ref.take(account, placed.order_ids[0], takes)
             self.ref.keys[account, key] = placed.order_ids[0]
             self._assert_lines(placed.order_ids[0], takes)
 
@@ -211,7 +228,7 @@ def build_machine(rt: Runtime) -> type[RuleBasedStateMachine]:
                     acquire(rt.db, principal=self.principals[account], request=request, actor="test")
                 return
             order_id = acquire(rt.db, principal=self.principals[account], request=request, actor="test")
-            self.ref.take(account, takes)
+            self.ref.take(account, order_id, takes)
             self._assert_lines(order_id, takes)
 
         @precondition(lambda self: any(self.ref.locks.values()))
@@ -226,6 +243,28 @@ def build_machine(rt: Runtime) -> type[RuleBasedStateMachine]:
             for a, s in list(self.ref.locks):
                 if a == account and (sid is None or s == sid):
                     self.ref.locks[a, s] = 0
+
+        @precondition(lambda self: bool(self.ref.orders))
+        @rule(pick=st.integers(min_value=0, max_value=100), reject=st.booleans())
+        def supplier_cancels(self, pick: int, reject: bool) -> None:
+            order_id, units = self.ref.orders[pick % len(self.ref.orders)]
+            if self.ref.state[order_id] != "open":  # dispatched or already cancelled: refused
+                with pytest.raises(InvalidTransition):
+                    cancel_order(rt.db, order_id=order_id, reject=reject, actor="test")
+                return
+            cancel_order(rt.db, order_id=order_id, reject=reject, actor="test")
+            self.ref.cancel(order_id, units)
+
+        @precondition(lambda self: bool(self.ref.orders))
+        @rule(pick=st.integers(min_value=0, max_value=100))
+        def supplier_dispatches(self, pick: int) -> None:
+            order_id, _ = self.ref.orders[pick % len(self.ref.orders)]
+            if self.ref.state[order_id] != "open":
+                with pytest.raises(InvalidTransition):
+                    advance_order(rt.db, order_id=order_id, to=3, tracking_code="TRK1", actor="test")
+                return
+            advance_order(rt.db, order_id=order_id, to=3, tracking_code="TRK1", actor="test")
+            self.ref.state[order_id] = "dispatched"
 
         def _assert_lines(self, order_id: int, takes: dict[int, tuple[int, int]]) -> None:
             with rt.engine.connect() as c:
@@ -265,10 +304,17 @@ def build_machine(rt: Runtime) -> type[RuleBasedStateMachine]:
                         orders.c.kind == "dropship",
                     )
                 ).scalar()
+                statuses = dict(
+                    c.execute(
+                        select(orders.c.id, orders.c.status).where(orders.c.id.in_(list(self.ref.state)))
+                    ).all()
+                )
             for sid in self.sids:
                 assert stock[sid] == (self.ref.on_hand[sid], self.ref.on_hand[sid] - self.ref.free(sid))
                 assert sold.get(sid, 0) == self.ref.sold[sid]
             assert placed == len(self.ref.keys)
+            codes = {"open": 5, "dispatched": 3, "cancelled": 2000}
+            assert statuses == {order_id: codes[state] for order_id, state in self.ref.state.items()}
 
         def teardown(self) -> None:
             if hasattr(self, "sids"):

@@ -117,3 +117,42 @@ def test_a_line_is_refunded_once(
     unit_price = list_returns(runtime.db, order_id=order_id)[0].unit_price
     assert ecredit(runtime, shop.email) == before + unit_price
     assert_books_balance(runtime)
+
+
+def test_statements_per_operation(
+    runtime: Runtime,
+    catalog: list[int],
+    make_account: AccountFactory,
+    principal_of: Callable[[Shop], Principal],
+) -> None:
+    """Each verb is a handful of statements, however many lines the order has (no loop per line)."""
+    from tests.integration.test_order_rules import counted
+
+    lines = {sid: 1 for sid in catalog[:5]}
+    for sid in lines:
+        set_stock(runtime.db, stock_id=sid, quantity=10, actor="test")
+    shop = make_account(ecredit="5000")
+    principal = principal_of(shop)
+    booked = place(runtime, principal, "S-1", lines, auto_confirm=False)
+    spent = {}
+    with counted(runtime) as statements:
+        advance_order(runtime.db, order_id=booked, to=2, actor="t")
+    spent["confirm"] = len(statements)
+    with counted(runtime) as statements:
+        advance_order(runtime.db, order_id=booked, to=3, tracking_code="T", actor="t")
+    spent["dispatch"] = len(statements)
+    other = place(runtime, principal, "S-2", lines)
+    with counted(runtime) as statements:
+        cancel_order(runtime.db, order_id=other, actor="t")
+    spent["cancel"] = len(statements)
+    request = ReturnRequest(booked, tuple(ReturnItem(sid, 1) for sid in lines))
+    with counted(runtime) as statements:
+        [first, *_] = open_return(runtime.db, principal=principal, request=request, actor="s")
+    spent["return request (5 units)"] = len(statements)
+    authorize_return(runtime.db, return_id=first, actor="t")
+    with counted(runtime) as statements:
+        refund_return(runtime.db, return_id=first, actor="t")
+    spent["refund"] = len(statements)
+    assert spent["confirm"] <= 8 and spent["dispatch"] <= 8 and spent["cancel"] <= 10
+    assert spent["refund"] <= 12
+    assert spent["return request (5 units)"] <= 10  # the lines go in as one executemany

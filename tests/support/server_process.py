@@ -51,6 +51,8 @@ class ServerProcess:
     database_url: str
     workers: int = 1
     port: int = 0
+    # Racing clients connect, then wait for all the others before sending: idle for a while.
+    keep_alive: int = 600
     env: Mapping[str, str] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
@@ -88,6 +90,8 @@ class ServerProcess:
             str(self.port),
             "--workers",
             str(self.workers),
+            "--keep-alive",
+            str(self.keep_alive),
         ]
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(

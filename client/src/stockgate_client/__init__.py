@@ -44,6 +44,7 @@ from .models import (
 )
 from .products import Image, Product, ProductModel, ProductTag
 from .retries import Retries
+from .webhooks import InvalidSignature, verify_signature
 
 __version__ = "0.1.0"
 
@@ -58,6 +59,7 @@ __all__ = [
     "DecodingError",
     "DropshipOrder",
     "Image",
+    "InvalidSignature",
     "Line",
     "Locale",
     "NotFound",
@@ -87,4 +89,5 @@ __all__ = [
     "TagValue",
     "TransportError",
     "__version__",
+    "verify_signature",
 ]

@@ -5,6 +5,7 @@ The hierarchy mirrors the ghost API's status codes (ghost-api.md, section 1)::
     StockgateError                  anything this library raises
     ├── TransportError              no usable HTTP answer: connection refused, reset, timed out
     ├── DecodingError               an answer arrived but its body is not what the API promises
+    ├── InvalidSignature            a webhook's signature is missing, wrong or too old (webhooks.py)
     └── ApiError                    the server answered with an error status (.status, .message)
         ├── BadRequest              400: invalid values on reserve or returns (.code for return rules)
         ├── AuthenticationError     401: wrong API key or password, or a disabled account

@@ -8,15 +8,18 @@ from stockgate import __version__
 from stockgate.cli import (
     accounts,
     admin_tokens,
+    admins,
     carriers,
     catalog,
     check,
     db,
+    limits,
     orders,
     reservations,
     returns,
     serve,
     stock,
+    webhooks,
 )
 from stockgate.cli.common import FriendlyGroup
 
@@ -39,6 +42,9 @@ for module in (
     check,
     catalog,
     admin_tokens,
+    admins,
+    limits,
+    webhooks,
 ):
     module.register(cli)
 

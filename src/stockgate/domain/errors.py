@@ -102,3 +102,11 @@ class AuthenticationFailed(DomainError):
 
     def __init__(self) -> None:
         super().__init__("authentication failed")
+
+
+class LoginLocked(DomainError):
+    """Too many failed back-office log-ins in a row: the account waits until `until`."""
+
+    def __init__(self, until: object) -> None:
+        super().__init__("too many failed log-ins; try again later")
+        self.until = until

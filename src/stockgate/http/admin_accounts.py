@@ -116,7 +116,9 @@ def _weight(body: dict[str, Any]) -> Decimal | None:
         weight = Decimal(str(value))
     except ArithmeticError:
         raise InvalidInput("max_weight", "max_weight must be a number of kilograms") from None
-    if not weight.is_finite() or weight != weight.quantize(Decimal("0.001")):
+    if not weight.is_finite() or not 0 <= weight < 1_000_000:
+        raise InvalidInput("max_weight", "max_weight must be a number of kilograms below 1,000,000")
+    if weight != weight.quantize(Decimal("0.001")):
         raise InvalidInput("max_weight", "max_weight must be a number with at most three decimals")
     return weight.quantize(Decimal("0.001"))
 

@@ -7,7 +7,15 @@ from typing import Any
 from starlette.routing import BaseRoute
 
 from stockgate.domain.errors import NotFound
-from stockgate.http import admin_accounts, admin_orders, admin_stock, status_push
+from stockgate.http import (
+    admin_abuse,
+    admin_accounts,
+    admin_catalog,
+    admin_orders,
+    admin_stock,
+    admin_webhooks,
+    status_push,
+)
 from stockgate.http.admin_call import AdminCall, admin_routes
 
 
@@ -21,6 +29,9 @@ def routes() -> list[BaseRoute]:
         *admin_accounts.routes(),
         *admin_stock.routes(),
         *admin_orders.routes(),
+        *admin_catalog.routes(),
+        *admin_abuse.routes(),
+        *admin_webhooks.routes(),
         *admin_routes("/{rest:path}", unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
         *status_push.routes(),
     ]

@@ -65,15 +65,16 @@ class AdminCall:
 
     def path_id(self, name: str, what: str) -> int:
         raw = self.path_params[name]
-        if not raw.isdigit() or len(raw) > 18:
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:  # isdigit() alone takes "²"
             raise NotFound(what, raw)
         return int(raw)
 
-    def query_int(self, name: str) -> int | None:
+    def query_int(self, name: str, *, most: int = 2**31 - 1) -> int | None:
+        """An integer query parameter; `most` keeps it within its column (PostgreSQL refuses more)."""
         raw = self.query.get(name, "").strip()
         if not raw:
             return None
-        if not raw.lstrip("-").isdigit() or len(raw) > 18:
+        if not (raw.isascii() and raw.lstrip("-").isdigit()) or len(raw) > 18 or abs(int(raw)) > most:
             raise InvalidInput(name, f"{name} must be an integer")
         return int(raw)
 

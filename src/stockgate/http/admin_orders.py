@@ -78,7 +78,7 @@ def returns(call: AdminCall) -> Any:
     after = call.cursor()
     found = list_returns(
         call.ctx.db,
-        order_id=call.query_int("order"),
+        order_id=call.query_int("order", most=2**62),
         status=call.query_int("status"),
         after_id=after[0] if after else None,
         limit=limit + 1,

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import orjson
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from stockgate.http import admin_api, catalog, ghost, returns
+from stockgate.http import admin_api, backoffice, catalog, ghost, returns
 from stockgate.http.context import AppContext
 from stockgate.http.metrics import Metrics, metrics_endpoint
 from stockgate.http.observe import Observe
 from stockgate.http.openapi import openapi_document, operations_section
+from stockgate.http.openapi_abuse import abuse_section
+from stockgate.http.openapi_admin import admin_section
+from stockgate.http.openapi_catalog import catalog_section
 from stockgate.http.openapi_ghost import ghost_section
+from stockgate.http.openapi_returns import returns_section
 from stockgate.services.health import database_ready
 from stockgate.services.rate_limits import RateLimiter
 
@@ -38,8 +46,20 @@ async def bench_constant(_request: Request) -> Response:
     )
 
 
-def openapi_route(*sections: dict[str, object]) -> Route:
-    rendered = orjson.dumps(openapi_document(*sections))
+def api_document() -> dict[str, object]:
+    """The OpenAPI document served at /openapi.json: every section, ghost and admin."""
+    return openapi_document(
+        ghost_section(),
+        catalog_section(),
+        returns_section(),
+        admin_section(),
+        abuse_section(),
+        operations_section(),
+    )
+
+
+def openapi_route(document: dict[str, object]) -> Route:
+    rendered = orjson.dumps(document)
 
     async def serve_openapi(_request: Request) -> Response:
         return Response(rendered, media_type="application/json")
@@ -54,16 +74,34 @@ def create_app(ctx: AppContext) -> Starlette:
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics_endpoint(metrics, ctx.metrics_token), methods=["GET"]),
-        openapi_route(ghost_section(), operations_section()),
+        openapi_route(api_document()),
         *ghost.routes(),
         *catalog.routes(),
         *returns.routes(),
         *admin_api.routes(),
+        *backoffice.routes(ctx),
     ]
     if ctx.bench_routes:
         routes.append(Route("/bench/constant", bench_constant, methods=["GET"]))
-    app = Starlette(routes=routes, middleware=[Middleware(Observe, metrics=metrics)])
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(Observe, metrics=metrics)],
+        lifespan=_lifespan if ctx.background else None,
+    )
     app.state.ctx = ctx
     app.state.metrics = metrics
     app.state.limiter = RateLimiter(ctx.db, ctx.rate_limit, clock=ctx.clock)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: Starlette) -> AsyncIterator[None]:
+    # Started once per server process, stopped (finishing the work in hand) when it shuts down.
+    ctx: AppContext = app.state.ctx
+    for task in ctx.background:
+        task.start()
+    try:
+        yield
+    finally:
+        for task in reversed(ctx.background):
+            await run_in_threadpool(task.stop)

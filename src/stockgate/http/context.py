@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Protocol
 
 from stockgate.domain.throttle import RateLimit
 from stockgate.services.ports import Database
@@ -14,14 +15,24 @@ from stockgate.wire.return_manifest import Letterhead
 DEFAULT_MAX_BODY = 1024 * 1024
 
 
+class Background(Protocol):
+    """Something that runs beside the server for its lifetime (the webhook delivery worker)."""
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class AppContext:
     db: Database
     max_body: int = DEFAULT_MAX_BODY
     bench_routes: bool = False
+    background: tuple[Background, ...] = ()
+    webhooks_allow_private: bool = False  # webhook URLs on loopback/private networks (tests, LANs)
     catalog_window: timedelta = timedelta(hours=4)  # how far back a catalog `since` may reach
     full_exports_per_hour: int = 4  # per account; 0: no limit
     rate_limit: RateLimit = field(default_factory=RateLimit)  # per account, unless it has its own
     metrics_token: str | None = None  # when set, /metrics wants "Authorization: Bearer <token>"
     clock: Callable[[], float] = time.time  # wall-clock seconds; tests move time by hand
     letterhead: Letterhead = field(default_factory=Letterhead)  # the supplier on return manifests
+    timezone: str = "UTC"  # the supplier's: the back-office shows times and "today" in it

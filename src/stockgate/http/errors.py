@@ -128,5 +128,8 @@ def problem_response(error: Exception) -> Response:
     current = getattr(error, "current", None)
     if isinstance(current, int):
         document["current_status"] = current
+    problems = getattr(error, "problems", None)
+    if isinstance(problems, list):
+        document["problems"] = [str(p) for p in problems]
     headers = {"WWW-Authenticate": 'Bearer realm="stockgate-admin"'} if status == 401 else None
     return Response(json.dumps(document), status_code=status, media_type=PROBLEM_TYPE, headers=headers)

@@ -12,6 +12,7 @@ from stockgate.services.catalog_queries import carriers_for
 from stockgate.services.dropship import place_dropship_orders
 from stockgate.services.order_status import order_status
 from stockgate.services.reservations import reservation_status, reserve
+from stockgate.services.tally import Tally
 from stockgate.wire.carriers import render_carriers
 from stockgate.wire.orders import read_acquire, read_dropship_orders, render_order_status
 from stockgate.wire.reservations import read_operations, render_reservation
@@ -29,7 +30,11 @@ def carriers(call: GhostCall) -> Response:
 def reserve_stock(call: GhostCall) -> Response:
     fmt = call.format
     operations = read_operations(call.document())
-    result = reserve(call.ctx.db, principal=call.principal, operations=operations, actor=_actor(call))
+    tally = Tally()
+    result = reserve(
+        call.ctx.db, principal=call.principal, operations=operations, actor=_actor(call), tally=tally
+    )
+    call.count("reserve", tally)
     return call.respond(render_reservation(result.order_id, result.models, fmt))
 
 
@@ -44,21 +49,27 @@ def dropship(call: GhostCall) -> Response:
     if path_id != "0" and path_id != str(call.principal.reservation_id or 0):
         raise NotFound("reservation", path_id)
     requests = read_dropship_orders(call.document())
+    tally = Tally()
     placed = place_dropship_orders(
-        call.ctx.db, principal=call.principal, requests=requests, actor=_actor(call)
+        call.ctx.db, principal=call.principal, requests=requests, actor=_actor(call), tally=tally
     )
+    call.count("dropship", tally)
     return call.respond(render_reservation(placed.order_ids[-1], placed.models, fmt, placed.order_ids))
 
 
 def acquire_order(call: GhostCall) -> Response:
     request = read_acquire(call.document())
-    order_id = acquire(call.ctx.db, principal=call.principal, request=request, actor=_actor(call))
+    tally = Tally()
+    order_id = acquire(
+        call.ctx.db, principal=call.principal, request=request, actor=_actor(call), tally=tally
+    )
+    call.count("acquire", tally)
     return PlainTextResponse(str(order_id))  # a bare number, whatever the Accept header says
 
 
 def status_by_id(call: GhostCall) -> Response:
     raw = call.path_params["order_id"].strip()
-    if not raw.isdigit() or len(raw) > 18:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:  # str.isdigit() also takes "²"
         raise NotFound("order", raw)
     row = order_status(call.ctx.db, principal=call.principal, order_id=int(raw))
     return call.respond(render_order_status(row, call.format))

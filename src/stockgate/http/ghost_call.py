@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from stockgate.domain.errors import InvalidInput
+from stockgate.domain.errors import InvalidInput, NotFound
 from stockgate.http.basic_auth import basic_credentials
 from stockgate.http.body import read_body
 from stockgate.http.context import AppContext
@@ -25,6 +25,7 @@ from stockgate.http.errors import error_response
 from stockgate.http.metrics import Metrics
 from stockgate.services.auth import Principal, authenticate
 from stockgate.services.rate_limits import Admission, RateLimiter
+from stockgate.services.tally import Tally
 from stockgate.wire.negotiation import Format, body_format, response_format
 from stockgate.wire.nodes import Node, parse_document
 
@@ -45,6 +46,7 @@ class GhostCall:
     query: dict[str, str]
     method: str = "GET"
     base_url: str = ""  # scheme://host[:port] the request came to, for links in answers
+    metrics: Metrics | None = None
 
     @cached_property
     def request_format(self) -> Format | None:
@@ -61,6 +63,11 @@ class GhostCall:
         if fmt is None:
             raise InvalidInput("body", "the request body is empty")
         return parse_document(self.body, fmt)
+
+    def count(self, kind: str, tally: Tally) -> None:
+        """Report what a reserve or order request did to the metrics."""
+        if self.metrics is not None:
+            self.metrics.count_outcome(kind, tally)
 
     def respond(self, content: bytes) -> Response:
         return Response(content, media_type=JSON_TYPE if self.format == "json" else XML_TYPE)
@@ -110,6 +117,10 @@ def _call(ctx: AppContext, request: Request, body: bytes, endpoint: Endpoint) ->
     limiter: RateLimiter = request.app.state.limiter
     admission = limiter.admit(principal.account_id)
     query = dict(request.query_params)
+    path_params = dict(request.path_params)
+    for name, value in path_params.items():
+        if "\x00" in value:  # no key or id contains one; PostgreSQL could not even compare it
+            raise NotFound(name, repr(value[:40]))
     call = GhostCall(
         ctx=ctx,
         principal=principal,
@@ -117,10 +128,11 @@ def _call(ctx: AppContext, request: Request, body: bytes, endpoint: Endpoint) ->
         content_type=request.headers.get("content-type"),
         # Some clients put the Accept header in the query string; it counts as the header.
         accept=query.get("Accept", request.headers.get("accept")),
-        path_params=dict(request.path_params),
+        path_params=path_params,
         query=query,
         method=request.method,
         base_url=str(request.base_url).rstrip("/"),
+        metrics=request.app.state.metrics,
     )
     response = endpoint(call)
     if admission is not None:

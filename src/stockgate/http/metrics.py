@@ -16,8 +16,9 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from stockgate.domain.errors import AuthenticationFailed
+from stockgate.domain.errors import AuthenticationFailed, LineUnavailable, NothingAvailable
 from stockgate.domain.throttle import LockedOut, RateLimited
+from stockgate.services.tally import Tally
 
 MULTIPROCESS_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 # From a cached E4 answer (about a millisecond) to a slow order on a busy database.
@@ -68,8 +69,22 @@ class Metrics:
             child = self._latency_children[key] = self.latency.labels(route, method, str(status))
         child.observe(seconds)
 
+    def count_outcome(self, kind: str, tally: Tally) -> None:
+        """What a reserve or order request did (kind: reserve, dropship, acquire)."""
+        if tally.orders_created:
+            self.orders_created.labels(kind).inc(tally.orders_created)
+        if tally.clamped_lines:
+            self.clamped_lines.labels(kind).inc(tally.clamped_lines)
+        if tally.stock_outs:
+            self.stock_outs.labels(kind).inc(tally.stock_outs)
+
     def count_error(self, error: Exception) -> None:
-        if isinstance(error, RateLimited):
+        # An order refused because a line could get nothing is a stock-out too.
+        if isinstance(error, NothingAvailable):
+            self.stock_outs.labels("dropship").inc()
+        elif isinstance(error, LineUnavailable):
+            self.stock_outs.labels("acquire").inc()
+        elif isinstance(error, RateLimited):
             self.rate_limited.inc()
         elif isinstance(error, LockedOut):
             self.auth_failures.labels("locked_out").inc()

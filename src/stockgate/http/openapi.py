@@ -1,7 +1,8 @@
-"""The OpenAPI 3.1 document served at /openapi.json (ghost-api.md; admin API sections join later).
+"""The OpenAPI 3.1 document served at /openapi.json (ghost-api.md, supplier.md section 3).
 
-The document is assembled from sections, each a dict with "paths" and optionally "schemas"; the admin
-API adds its own section next to `openapi_ghost.ghost_section()`. Request bodies are described in both
+The document is assembled from sections, each a dict with "paths" and optionally "schemas" and
+"securitySchemes": `openapi_ghost.ghost_section()`, `openapi_returns.returns_section()` and
+`openapi_admin.admin_section()`. Request bodies are described in both
 formats: the JSON shapes, and the XML shapes through OpenAPI's `xml` keyword (attributes, names). Numbers
 in requests may arrive as strings (ghost API section 1), so request numbers are "integer or digits".
 Response schemas are exact (no unknown keys): schemathesis checks every JSON answer against them.
@@ -153,10 +154,14 @@ def openapi_document(*sections: dict[str, Any]) -> dict[str, Any]:
     """The whole document from its sections (later sections may add paths, never replace them)."""
     paths: dict[str, Any] = {}
     schemas: dict[str, Any] = {}
+    schemes: dict[str, Any] = {
+        "basic": {"type": "http", "scheme": "basic", "description": "API key as user, password as password."}
+    }
     for section in sections:
         for path, methods in section.get("paths", {}).items():
             paths.setdefault(path, {}).update(methods)
         schemas.update(section.get("schemas", {}))
+        schemes.update(section.get("securitySchemes", {}))
     return {
         "openapi": "3.1.0",
         "info": {
@@ -168,13 +173,7 @@ def openapi_document(*sections: dict[str, Any]) -> dict[str, Any]:
         "security": [{"basic": []}],
         "paths": paths,
         "components": {
-            "securitySchemes": {
-                "basic": {
-                    "type": "http",
-                    "scheme": "basic",
-                    "description": "API key as user, password as password.",
-                }
-            },
+            "securitySchemes": schemes,
             "schemas": schemas,
         },
     }

@@ -8,17 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from stockgate.http.openapi_admin_schemas import (
-    AMOUNT_IN,
-    ID,
-    INT,
-    JSON,
-    SCHEMAS,
-    TEXT,
-    Schema,
-    loose,
-    ref,
-)
+from stockgate.http.openapi import JSON, Schema, ref
+from stockgate.http.openapi_admin_schemas import AMOUNT_IN, ID, INT, SCHEMAS, TEXT, loose
 
 PROBLEM = "application/problem+json"
 SECURITY: list[dict[str, list[str]]] = [{"adminBearer": []}]
@@ -33,6 +24,7 @@ PROBLEMS: dict[str, Schema] = {
     "401": _problem("No valid bearer token (`WWW-Authenticate: Bearer`)."),
     "404": _problem("Not found."),
     "409": _problem("The current state forbids it (`current_status` says where it is)."),
+    "413": _problem("The upload is larger than the limit."),
 }
 
 
@@ -166,7 +158,7 @@ def admin_section(prefix: str = "/admin/api/v1") -> dict[str, Any]:
             "put": _op(
                 "Add or replace a carrier",
                 _ok("Carrier"),
-                ("400",),
+                ("400", "404"),
                 parameters=[carrier],
                 requestBody=_body(carrier_in),
             )
@@ -175,7 +167,7 @@ def admin_section(prefix: str = "/admin/api/v1") -> dict[str, Any]:
             "put": _op(
                 "Set on-hand (never below what is locked)",
                 _ok("StockSet"),
-                ("400", "409"),
+                ("400", "404", "409"),
                 parameters=[stock],
                 requestBody=_body(
                     loose({"quantity": {"type": "integer", "minimum": 0}, "reason": TEXT}, ("quantity",))
@@ -233,6 +225,31 @@ def admin_section(prefix: str = "/admin/api/v1") -> dict[str, Any]:
                 requestBody=_body(loose({"reason": TEXT, "reject": {"type": "boolean"}}), required=False),
             )
         },
+        "/catalog/import": {
+            "post": _op(
+                "Import TEAL XML or CSV (gzipped or not): ids kept, re-imports update in place",
+                _ok("ImportCounts"),
+                ("400", "413"),
+                parameters=[
+                    _param(
+                        "format", "query", {"type": "string", "enum": ["xml", "csv"]}, "Default: sniffed."
+                    ),
+                    _param(
+                        "strict",
+                        "query",
+                        {"type": "boolean"},
+                        "Check everything first; import nothing if an item is broken.",
+                    ),
+                ],
+                requestBody={
+                    "required": True,
+                    "content": {
+                        kind: {"schema": {"type": "string", "format": "binary"}}
+                        for kind in ("application/xml", "text/csv", "application/gzip")
+                    },
+                },
+            )
+        },
         "/returns": {
             "get": _op(
                 "List return lines, oldest first",
@@ -256,11 +273,15 @@ def admin_section(prefix: str = "/admin/api/v1") -> dict[str, Any]:
         paths[f"/returns/{{return_id}}/{action}"] = {
             "post": _op(summary, _ok("ReturnLine"), ("400", "404", "409"), **extra)
         }
+    # Imported here: the webhook section builds on this module's helpers.
+    from stockgate.http.openapi_webhooks import WEBHOOK_SCHEMAS, webhook_paths
+
+    paths.update(webhook_paths())
     documented = {prefix + path: methods for path, methods in paths.items()}
     documented["/restful/orders/dropshipping/status"] = {"post": _push()}
     return {
         "paths": documented,
-        "schemas": SCHEMAS,
+        "schemas": {**SCHEMAS, **WEBHOOK_SCHEMAS},
         "securitySchemes": {
             "adminBearer": {
                 "type": "http",

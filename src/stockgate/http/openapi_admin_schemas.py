@@ -3,12 +3,8 @@ keys) so tests can check real answers against them; money is a decimal string su
 
 from __future__ import annotations
 
-from typing import Any
-
 from stockgate.domain.returns import REASON_CODES, ReturnStatus
-
-Schema = dict[str, Any]
-JSON = "application/json"
+from stockgate.http.openapi import Schema, ref
 
 MONEY: Schema = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "examples": ["29.80"]}
 AMOUNT_IN: Schema = {
@@ -22,10 +18,6 @@ TEXT: Schema = {"type": "string"}
 
 def nullable(schema: Schema) -> Schema:
     return {"anyOf": [schema, {"type": "null"}]}
-
-
-def ref(name: str) -> Schema:
-    return {"$ref": f"#/components/schemas/{name}"}
 
 
 def exact(properties: dict[str, Schema], optional: tuple[str, ...] = ()) -> Schema:
@@ -186,6 +178,11 @@ PROBLEM_SCHEMA = loose(
         "detail": TEXT,
         "field": {"type": "string", "description": "The offending input, when one is to blame."},
         "current_status": {"type": "integer", "description": "Where the order or return line is now."},
+        "problems": {
+            "type": "array",
+            "items": TEXT,
+            "description": "A refused strict catalog import: the first broken items, with their lines.",
+        },
     },
     ("type", "title", "status", "detail"),
 )
@@ -211,4 +208,13 @@ SCHEMAS: dict[str, Schema] = {
     "ReturnLine": RETURN_LINE,
     "ReturnLinePage": page_of("ReturnLine"),
     "PushOutcome": OUTCOME,
+    "ImportCounts": exact(
+        {
+            "created": INT,
+            "updated": INT,
+            "unchanged": INT,
+            "skipped": INT,
+            "errors": {"type": "array", "items": TEXT, "description": "Skipped items: `line N: why`."},
+        }
+    ),
 }

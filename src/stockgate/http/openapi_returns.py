@@ -6,16 +6,23 @@ from __future__ import annotations
 from typing import Any
 
 from stockgate.domain.returns import REASON_CODES, ReturnStatus
-from stockgate.http.openapi_admin_schemas import ID, JSON, TEXT, Schema, exact, loose, nullable, ref
+from stockgate.http.openapi import (
+    JSON,
+    XML,
+    Schema,
+    attribute,
+    body,
+    error_responses,
+    lenient_int,
+    ok,
+    operation,
+    ref,
+    text,
+)
+from stockgate.http.openapi_admin_schemas import ID, TEXT, exact, loose, nullable
 
-XML = "application/xml"
-BASIC: list[dict[str, list[str]]] = [{"basic": []}]
-LENIENT_INT: Schema = {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": r"^\s*-?\d+\s*$"}]}
-
-
-def _attribute(schema: Schema) -> Schema:
-    return {**schema, "xml": {"attribute": True}}
-
+# Quantities and reason codes below the minimum are answered in the refusal shape, not rejected unread.
+LENIENT_INT = lenient_int(0)
 
 _ITEM_IN = {
     "stockModelId": LENIENT_INT,
@@ -31,11 +38,11 @@ REQUEST_JSON = loose(
 REQUEST_XML = {
     **loose(
         {
-            "orderId": _attribute(LENIENT_INT),
+            "orderId": attribute(LENIENT_INT),
             "returnedGoodRequestItem": {
                 "type": "array",
                 "xml": {"wrapped": False},
-                "items": loose({k: _attribute(v) for k, v in _ITEM_IN.items()}, ("stockModelId",)),
+                "items": loose({k: attribute(v) for k, v in _ITEM_IN.items()}, ("stockModelId",)),
             },
         },
         ("orderId",),
@@ -58,11 +65,11 @@ RETURNS_XML = {
     "type": "object",
     "xml": {"name": "returnedGoodRequest"},
     "properties": {
-        "orderId": _attribute(ID),
+        "orderId": attribute(ID),
         "returnedGoodRequestItem": {
             "type": "array",
             "xml": {"wrapped": False},
-            "items": {"type": "object", "properties": {k: _attribute(v) for k, v in _ITEM_OUT.items()}},
+            "items": {"type": "object", "properties": {k: attribute(v) for k, v in _ITEM_OUT.items()}},
         },
     },
 }
@@ -70,9 +77,9 @@ OUTCOME_XML = {
     "type": "object",
     "xml": {"name": "response"},
     "properties": {
-        "status": _attribute({"type": "string", "enum": ["true", "false"]}),
-        "code": _attribute({"type": "integer"}),
-        "message": _attribute(TEXT),
+        "status": attribute({"type": "string", "enum": ["true", "false"]}),
+        "code": attribute({"type": "integer"}),
+        "message": attribute(TEXT),
     },
 }
 SCHEMAS: dict[str, Schema] = {
@@ -81,60 +88,57 @@ SCHEMAS: dict[str, Schema] = {
 }
 
 
-def _both(json_schema: Schema, xml_schema: Schema) -> Schema:
-    return {JSON: {"schema": json_schema}, XML: {"schema": xml_schema}, "text/xml": {"schema": xml_schema}}
-
-
-def _text(description: str) -> Schema:
-    return {"description": description, "content": {"text/plain": {"schema": {"type": "string"}}}}
+def _outcome(description: str) -> Schema:
+    return {
+        "description": description,
+        "content": {
+            JSON: {"schema": ref("ReturnOutcome")},
+            XML: {"schema": OUTCOME_XML},
+            "text/xml": {"schema": OUTCOME_XML},
+        },
+    }
 
 
 def returns_section() -> dict[str, Any]:
-    outcome = _both(ref("ReturnOutcome"), OUTCOME_XML)
-    order_returns = {
-        "security": BASIC,
-        "responses": {
-            "200": {
-                "description": "The order's return lines",
-                "content": _both(ref("OrderReturns"), RETURNS_XML),
+    def order_returns(summary: str, parameter: Schema) -> Schema:
+        return operation(
+            summary,
+            {
+                "200": ok("The order's return lines", ref("OrderReturns"), RETURNS_XML),
+                **error_responses("401", "404", "406", "429"),
             },
-            "401": _text("Authentication failed."),
-            "404": _text("No such order of yours."),
-            "406": _text("The Accept header allows neither XML nor JSON."),
-        },
-    }
+            parameters=[parameter],
+        )
+
+    opened = ok("Opened: status true, code 0", ref("ReturnOutcome"), OUTCOME_XML)
     return {
         "paths": {
             "/restful/ghost/returnedgoods/request/new": {
-                "post": {
-                    "summary": "E9: open a return request (one return line per unit) on a dispatched order",
-                    "security": BASIC,
-                    "requestBody": {"required": True, "content": _both(REQUEST_JSON, REQUEST_XML)},
-                    "responses": {
-                        "200": {"description": "Opened: status true, code 0", "content": outcome},
-                        "400": {
-                            "description": "Refused (code 2 not dispatched, 3 not in the order,"
-                            " 4 too many units, 5 bad reason code, 6 malformed)",
-                            "content": outcome,
-                        },
-                        "401": _text("Authentication failed."),
-                        "404": {"description": "No such order of yours (code 1)", "content": outcome},
+                "post": operation(
+                    "E9: open a return request (one return line per unit) on a dispatched order",
+                    {
+                        "200": opened,
+                        "400": _outcome(
+                            "Refused (code 2 not dispatched, 3 not in the order, 4 too many units,"
+                            " 5 bad reason code, 6 malformed)"
+                        ),
+                        "404": _outcome("No such order of yours (code 1)"),
+                        **error_responses("401", "406", "413", "415", "429"),
                     },
-                }
+                    requestBody=body(REQUEST_JSON, REQUEST_XML),
+                )
             },
             "/restful/ghost/returnedgoods/clientkey/{key}": {
-                "get": {
-                    "summary": "E10: return lines of an order by client key",
-                    "parameters": [{"name": "key", "in": "path", "required": True, "schema": TEXT}],
-                    **order_returns,
-                }
+                "get": order_returns(
+                    "E10: return lines of an order by client key",
+                    {"name": "key", "in": "path", "required": True, "schema": TEXT},
+                )
             },
             "/restful/ghost/returnedgoods/serverkey/{order_id}": {
-                "get": {
-                    "summary": "E11: return lines of an order by order id",
-                    "parameters": [{"name": "order_id", "in": "path", "required": True, "schema": ID}],
-                    **order_returns,
-                }
+                "get": order_returns(
+                    "E11: return lines of an order by order id",
+                    {"name": "order_id", "in": "path", "required": True, "schema": ID},
+                )
             },
             "/restful/returnedgoods/print/{returnCode}.pdf": {
                 "get": {
@@ -148,7 +152,7 @@ def returns_section() -> dict[str, Any]:
                                 "application/pdf": {"schema": {"type": "string", "format": "binary"}}
                             },
                         },
-                        "404": _text("No authorised return has this code."),
+                        "404": text("No authorised return has this code."),
                     },
                 }
             },

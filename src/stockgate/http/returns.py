@@ -61,7 +61,7 @@ def returns_by_key(call: GhostCall) -> Response:
 
 def returns_by_id(call: GhostCall) -> Response:
     raw = call.path_params["order_id"].strip()
-    if not raw.isdigit() or len(raw) > 18:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
         raise NotFound("order", raw)
     found = returns_of_order(call.ctx.db, principal=call.principal, order_id=int(raw))
     return call.respond(render_order_returns(found.order_id, found.lines, call.format, _link(call)))

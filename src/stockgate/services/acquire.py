@@ -8,13 +8,16 @@ from stockgate.services.auth import Principal
 from stockgate.services.ordering import OrderBook, OrderDraft
 from stockgate.services.ports import Database, Tx
 from stockgate.services.reservations import check_known
+from stockgate.services.tally import Tally
 
 
-def acquire(db: Database, *, principal: Principal, request: AcquireRequest, actor: str) -> int:
+def acquire(
+    db: Database, *, principal: Principal, request: AcquireRequest, actor: str, tally: Tally | None = None
+) -> int:
     """Create the order from the lock first, then free stock; a line that gets nothing is an error."""
     named = sorted(request.lines)
 
-    def work(tx: Tx) -> int:
+    def work(tx: Tx) -> tuple[int, Tally]:
         account = tx.accounts.lock(principal.account_id)
         lines = tx.stock.lines_for_update(account.id, named)
         check_known(named, lines)
@@ -42,6 +45,9 @@ def acquire(db: Database, *, principal: Principal, request: AcquireRequest, acto
         )
         order_id = book.create(draft, takes)
         book.finish()
-        return order_id
+        return order_id, book.tally  # a new book per attempt: a retried transaction counts once
 
-    return db.write(work)
+    order_id, counted = db.write(work)
+    if tally is not None:
+        tally.add(counted)
+    return order_id

@@ -11,6 +11,7 @@ from stockgate.services.auth import Principal
 from stockgate.services.ordering import OrderBook, OrderDraft, all_stock_ids
 from stockgate.services.ports import Database, ReservedModel, Tx
 from stockgate.services.reservations import check_known
+from stockgate.services.tally import Tally
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,11 +22,17 @@ class PlacedOrders:
 
 
 def place_dropship_orders(
-    db: Database, *, principal: Principal, requests: Sequence[DropshipOrderRequest], actor: str
+    db: Database,
+    *,
+    principal: Principal,
+    requests: Sequence[DropshipOrderRequest],
+    actor: str,
+    tally: Tally | None = None,
 ) -> PlacedOrders:
     """Create every order of one request atomically; a key seen before answers with its order."""
 
-    def work(tx: Tx) -> PlacedOrders:
+    def work(tx: Tx) -> tuple[PlacedOrders, Tally]:
+        counted = Tally()  # per attempt: a retried transaction counts once
         account = tx.accounts.lock(principal.account_id)
         order_ids: list[int | None] = [tx.orders.id_by_key(account.id, r.key) for r in requests]
         new = [r for r, oid in zip(requests, order_ids, strict=True) if oid is None]
@@ -43,16 +50,21 @@ def place_dropship_orders(
                     raise NothingAvailable(request.key)
                 created[request.key] = book.create(_draft(request), takes)
             book.finish()
+            counted.add(book.tally)
             order_ids = [
                 oid if oid is not None else created[r.key] for r, oid in zip(requests, order_ids, strict=True)
             ]
-        return PlacedOrders(
+        placed = PlacedOrders(
             [int(oid) for oid in order_ids if oid is not None],
             account.reservation_id or 0,
             tx.stock.reservation(account.id),
         )
+        return placed, counted
 
-    return db.write(work)
+    placed, counted = db.write(work)
+    if tally is not None:
+        tally.add(counted)
+    return placed
 
 
 def _draft(request: DropshipOrderRequest) -> OrderDraft:

@@ -23,6 +23,7 @@ from stockgate.domain.fulfilment import (
     tracking,
 )
 from stockgate.domain.statuses import OrderStatus, status_label
+from stockgate.services.outbox import publish_order_change
 from stockgate.services.ports import AccountRow, Database, LedgerEntry, OrderState, StockChange, Tx
 
 ZERO = Decimal("0.00")
@@ -109,6 +110,14 @@ def cancel_order(
             order_id, {"status": OrderStatus.CANCELLED, "substatus": substatus, "paid": 0, "last_update": now}
         )
         tx.ledger.append(entries)
+        publish_order_change(
+            tx,
+            account=account,
+            order_id=order_id,
+            previous_status=state.status,
+            reason=reason or f"order {what}",
+            rejected=reject,
+        )
         return OrderMove(
             order_id, state.status, OrderStatus.CANCELLED, substatus, ZERO, ZERO, state.paid, now
         )
@@ -165,6 +174,7 @@ def advance_locked(
     entries.append(_status_entry(account, state, to, actor, reason))
     tx.orders.change(state.order_id, values)
     tx.ledger.append(entries)
+    publish_order_change(tx, account=account, order_id=state.order_id, previous_status=state.status)
     return OrderMove(state.order_id, state.status, to, substatus, state.paid + debit, debit, ZERO, now)
 
 

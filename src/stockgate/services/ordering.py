@@ -13,7 +13,11 @@ from stockgate.domain.carriers import Carrier, choose_carrier
 from stockgate.domain.confirmation import decide_on_creation, order_total
 from stockgate.domain.dates import utc_now
 from stockgate.domain.stock import Take, take_for_order
+from stockgate.domain.webhook_payloads import OrderSnapshot, created_extra, order_data
+from stockgate.domain.webhooks import ORDER_CREATED, order_event_type
+from stockgate.services.outbox import Notice, order_subject, publish, sold_out_notices
 from stockgate.services.ports import AccountRow, LedgerEntry, StockChange, StockLine, Tx
+from stockgate.services.tally import Tally
 
 
 @dataclass
@@ -41,6 +45,9 @@ class OrderBook:
         self.actor = actor
         self.ecredit = account.ecredit
         self.ledger: list[LedgerEntry] = []
+        self.tally = Tally()
+        self.notices: list[Notice] = []  # webhook events, written with the orders
+        self._free_before = {sid: line.free for sid, line in lines.items()}
 
     def takes(self, requested: Mapping[int, int]) -> dict[int, Take]:
         """What each line would get now; lines that get nothing are left out."""
@@ -54,6 +61,9 @@ class OrderBook:
 
     def create(self, draft: OrderDraft, takes: Mapping[int, Take]) -> int:
         """Insert the order and its lines, move the stock in memory, debit e-credit when paid."""
+        self.tally.orders_created += 1
+        for sid, asked in draft.lines.items():
+            self.tally.line(asked, takes[sid].quantity if sid in takes else 0)
         weight = sum((self.stock[sid].weight * t.quantity for sid, t in takes.items()), Decimal(0))
         carrier = choose_carrier(self.carriers, draft.carrier_id, draft.country, weight)
         carrier_cost = carrier.cost if carrier else None
@@ -96,6 +106,7 @@ class OrderBook:
                 for sid, t in sorted(takes.items())
             ],
         )
+        self._announce(order_id, draft, decision.status, decision.substatus, now, total, takes)
         for sid, t in takes.items():
             self._take(sid, t)
             self._note("order", order_id, stock_id=sid, on_hand_delta=-t.quantity, locked_delta=-t.from_lock)
@@ -115,6 +126,30 @@ class OrderBook:
         changes = [StockChange(sid, dh, dl, self.stock[sid].mine) for sid, (dh, dl) in moved.items()]
         self.tx.stock.apply(self.account.id, changes)
         self.tx.ledger.append(self.ledger)
+        free_after = {sid: line.free for sid, line in self.stock.items()}
+        notices = [*self.notices, *sold_out_notices(self.tx, self._free_before, free_after)]
+        publish(self.tx, notices, accounts=[self.account])
+
+    def _announce(
+        self,
+        order_id: int,
+        draft: OrderDraft,
+        status: int,
+        substatus: int | None,
+        now: datetime,
+        total: Decimal,
+        takes: Mapping[int, Take],
+    ) -> None:
+        """Queue `order.created`, and `order.confirmed` when the order was confirmed on creation."""
+        sub = None if substatus is None else int(substatus)
+        order = OrderSnapshot(order_id, draft.key, int(status), sub, now, None, None, None)
+        lines = [(sid, t.quantity, self.stock[sid].taxable) for sid, t in sorted(takes.items())]
+        subject = order_subject(order_id)
+        data = order_data(order, kind=draft.kind, **created_extra(total, lines))
+        self.notices.append(Notice(self.account.id, ORDER_CREATED, subject, data))
+        confirmed = order_event_type(status)
+        if confirmed is not None:
+            self.notices.append(Notice(self.account.id, confirmed, subject, order_data(order)))
 
     def _take(self, sid: int, take: Take) -> None:
         line = self.stock[sid]

@@ -18,6 +18,8 @@ from stockgate.domain.carriers import Carrier
 from stockgate.domain.catalog import CatalogFilter, ImportCounts, ProductRecord
 from stockgate.domain.returns import ReturnItem
 from stockgate.domain.throttle import RateLimit
+from stockgate.services.backoffice_ports import Admins, AdminSessions, BackOfficeViews
+from stockgate.services.webhook_ports import WebhookStore
 
 T = TypeVar("T")
 
@@ -46,6 +48,9 @@ class AccountRow:
     city: str
     province: str
     countrycode: str
+    # Event types some enabled webhook endpoint of the account wants ("" for most accounts): writers
+    # learn from the row they lock anyway whether to look for endpoints at all.
+    webhook_events: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +274,8 @@ class Carriers(Protocol):
     def for_account(self, account_id: int) -> list[Carrier]: ...
     def all(self) -> list[Carrier]: ...
     def upsert(self, carrier: Carrier) -> None: ...
+    def set_for_account(self, account_id: int, entries: Sequence[tuple[int, object]]) -> None: ...
+    def own_list(self, account_id: int) -> list[tuple[int, Decimal | None]]: ...
 
 
 class Ledger(Protocol):
@@ -395,6 +402,8 @@ class Tx(Protocol):
     @property
     def catalog(self) -> Catalog: ...
     @property
+    def webhooks(self) -> WebhookStore: ...
+    @property
     def throttle(self) -> AuthThrottle: ...
     @property
     def rate_buckets(self) -> RateBuckets: ...
@@ -402,6 +411,12 @@ class Tx(Protocol):
     def returns(self) -> Returns: ...
     @property
     def admin_tokens(self) -> AdminTokens: ...
+    @property
+    def admins(self) -> Admins: ...
+    @property
+    def admin_sessions(self) -> AdminSessions: ...
+    @property
+    def views(self) -> BackOfficeViews: ...
 
 
 class Database(Protocol):

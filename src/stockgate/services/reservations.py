@@ -10,7 +10,9 @@ from stockgate.domain.errors import UnknownStockId
 from stockgate.domain.statuses import OrderStatus
 from stockgate.domain.stock import Operation, new_lock
 from stockgate.services.auth import Principal
+from stockgate.services.outbox import publish, sold_out_notices
 from stockgate.services.ports import Database, LedgerEntry, ReservedModel, StockChange, StockLine, Tx
+from stockgate.services.tally import Tally, extra_asked
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,12 +22,18 @@ class Reservation:
 
 
 def reserve(
-    db: Database, *, principal: Principal, operations: Sequence[Operation], actor: str
+    db: Database,
+    *,
+    principal: Principal,
+    operations: Sequence[Operation],
+    actor: str,
+    tally: Tally | None = None,
 ) -> Reservation:
     """Apply lock/unlock/set/ensure operations in order, clamped; answer the reservation after them."""
     named = sorted({sid for op in operations for sid in op.quantities})
 
-    def work(tx: Tx) -> Reservation:
+    def work(tx: Tx) -> tuple[Reservation, Tally]:
+        counted = Tally()  # per attempt: a retried transaction counts once
         account = tx.accounts.lock(principal.account_id)
         lines = tx.stock.lines_for_update(account.id, named)
         check_known(named, lines)
@@ -34,6 +42,7 @@ def reserve(
         for op in operations:
             for sid, quantity in op.quantities.items():
                 after = new_lock(op.type, mine[sid], free[sid], quantity)
+                counted.line(extra_asked(op.type, mine[sid], quantity), after - mine[sid])
                 free[sid] -= after - mine[sid]
                 mine[sid] = after
         changes = [
@@ -59,9 +68,13 @@ def reserve(
                 for c in changes
             ]
         )
-        return Reservation(reservation_id or 0, tx.stock.reservation(account.id, also=named))
+        publish(tx, sold_out_notices(tx, {sid: line.free for sid, line in lines.items()}, free))
+        return Reservation(reservation_id or 0, tx.stock.reservation(account.id, also=named)), counted
 
-    return db.write(work)
+    reservation, counted = db.write(work)
+    if tally is not None:
+        tally.add(counted)
+    return reservation
 
 
 def reservation_status(db: Database, *, principal: Principal) -> Reservation:

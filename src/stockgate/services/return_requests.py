@@ -9,6 +9,7 @@ from stockgate.domain.errors import NotFound, ReturnRefused
 from stockgate.domain.returns import Refusal, ReturnRequest, check_request, units
 from stockgate.domain.statuses import OrderStatus
 from stockgate.services.auth import Principal
+from stockgate.services.outbox import publish_return_change
 from stockgate.services.ports import Database, LedgerEntry, ManifestFacts, ReturnLine, Tx
 
 
@@ -57,6 +58,7 @@ def open_return(db: Database, *, principal: Principal, request: ReturnRequest, a
                 for return_id in ids
             ]
         )
+        publish_return_change(tx, account=account, order_id=request.order_id, return_ids=ids)
         return ids
 
     return db.write(work)

@@ -14,6 +14,7 @@ from stockgate.domain import returns as rules
 from stockgate.domain.dates import utc_now
 from stockgate.domain.errors import Conflict, InvalidInput, NotFound
 from stockgate.domain.returns import PAYERS, default_payer
+from stockgate.services.outbox import publish_return_change
 from stockgate.services.ports import (
     AccountRow,
     Database,
@@ -185,6 +186,8 @@ def _run(db: Database, return_id: int, actor: str, what: str, step: Step) -> Ret
             )
         after = tx.returns.get(return_id)
         assert after is not None
+        if (after.status, after.refund_status) != (line.status, line.refund_status):
+            publish_return_change(tx, account=account, order_id=line.order_id, return_ids=[line.id])
         return after
 
     return db.write(work)

@@ -14,8 +14,10 @@ from stockgate.domain.dates import utc_now
 from stockgate.domain.errors import Conflict, InvalidInput, NotFound
 from stockgate.domain.fulfilment import Tracking, pushed_substatus, tracking
 from stockgate.domain.statuses import OrderStatus
+from stockgate.domain.webhooks import ORDER_UPDATED
 from stockgate.services.fulfilment import ZERO, OrderMove, advance_locked, lock_order
-from stockgate.services.ports import Database, LedgerEntry, Tx
+from stockgate.services.outbox import publish_order_change
+from stockgate.services.ports import AccountRow, Database, LedgerEntry, Tx
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +58,13 @@ def push_order_status(db: Database, *, push: StatusPush, actor: str) -> OrderMov
                 ]
             )
             state = replace(state, substatus=substatus)
+            publish_order_change(
+                tx, account=account, order_id=order_id, event_type=ORDER_UPDATED, changed=["substatus"]
+            )
         if given.code or given.url:
             if state.status != OrderStatus.DISPATCHED:
                 return advance_locked(tx, account, state, OrderStatus.DISPATCHED, given, actor, "status push")
-            return _correct_tracking(tx, state.order_id, account.id, given, actor)
+            return _correct_tracking(tx, state.order_id, account, given, actor)
         if given.given:  # only a carrier name: kept for the dispatch to come
             tx.orders.change(order_id, {"tracking_carrier": given.carrier_name})
         return _unchanged(tx, order_id)
@@ -80,7 +85,7 @@ def _order_id(tx: Tx, push: StatusPush) -> int:
     return found[0]
 
 
-def _correct_tracking(tx: Tx, order_id: int, account_id: int, given: Tracking, actor: str) -> OrderMove:
+def _correct_tracking(tx: Tx, order_id: int, account: AccountRow, given: Tracking, actor: str) -> OrderMove:
     values: dict[str, object] = {
         "tracking_code": given.code,
         "tracking_url": given.url,
@@ -95,10 +100,13 @@ def _correct_tracking(tx: Tx, order_id: int, account_id: int, given: Tracking, a
                 "tracking",
                 actor,
                 f"tracking corrected: {given.code or ''} {given.url or ''}".strip(),
-                account_id=account_id,
+                account_id=account.id,
                 order_id=order_id,
             )
         ]
+    )
+    publish_order_change(
+        tx, account=account, order_id=order_id, event_type=ORDER_UPDATED, changed=["tracking"]
     )
     return _unchanged(tx, order_id)
 

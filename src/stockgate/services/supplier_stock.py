@@ -5,14 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from stockgate.domain.errors import InvalidInput
+from stockgate.domain.webhook_payloads import released_data
+from stockgate.domain.webhooks import RESERVATION_RELEASED
 from stockgate.services.accounts import find_account_row
+from stockgate.services.outbox import Notice, order_subject, publish, sold_out_notices
 from stockgate.services.ports import Database, LedgerEntry, Tx
+
+MAX_ON_HAND = 2**31 - 1  # the column is a 32-bit integer on PostgreSQL
+RELEASED_BY_SUPPLIER = "released by the supplier"
 
 
 def set_stock(db: Database, *, stock_id: int, quantity: int, actor: str, reason: str = "") -> int:
     """Set a model's on-hand quantity (never below what is locked). Answers the previous quantity."""
     if quantity < 0:
         raise InvalidInput("quantity", "quantity cannot be negative")
+    if quantity > MAX_ON_HAND:
+        raise InvalidInput("quantity", f"quantity cannot be above {MAX_ON_HAND}")
 
     def work(tx: Tx) -> int:
         before = tx.stock.set_on_hand(stock_id, quantity)
@@ -28,6 +36,9 @@ def set_stock(db: Database, *, stock_id: int, quantity: int, actor: str, reason:
                     )
                 ]
             )
+        if quantity < before:  # only a decrease can empty a model
+            locked = tx.stock.lines_for_update(0, [stock_id])[stock_id].locked
+            publish(tx, sold_out_notices(tx, {stock_id: before - locked}, {stock_id: quantity - locked}))
         return before
 
     return db.write(work)
@@ -62,7 +73,7 @@ def release_reservation(db: Database, *, email: str, stock_id: int | None = None
                 LedgerEntry(
                     "lock",
                     actor,
-                    "released by the supplier",
+                    RELEASED_BY_SUPPLIER,
                     account_id=account.id,
                     stock_id=sid,
                     order_id=account.reservation_id,
@@ -71,6 +82,10 @@ def release_reservation(db: Database, *, email: str, stock_id: int | None = None
                 for sid, quantity in released
             ]
         )
+        if released:
+            data = released_data(account.reservation_id, released, RELEASED_BY_SUPPLIER)
+            subject = order_subject(account.reservation_id or 0)
+            publish(tx, [Notice(account.id, RESERVATION_RELEASED, subject, data)], accounts=[account])
         return sum(q for _, q in released)
 
     return db.write(work)

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
 )
 
 from stockgate.storage.types import Money, UtcInstant, Weight
@@ -128,6 +129,8 @@ accounts = Table(
     Column("province", String(100), nullable=False, server_default=""),
     Column("countrycode", String(2), nullable=False, server_default=""),
     Column("created_at", Instant, nullable=False),
+    # The union of the enabled webhook endpoints' event types, kept by services/webhooks.py.
+    Column("webhook_events", String(1000), nullable=False, server_default=""),
     CheckConstraint("ecredit >= 0", name="ecredit_not_negative"),
 )
 
@@ -283,3 +286,119 @@ Index("ix_auth_failures_locked_until_ms", auth_failures.c.locked_until_ms)
 
 # Returns and admin API tokens live in their own module; importing it completes `metadata`.
 from stockgate.storage import supplier_tables as _supplier_tables  # noqa: E402, F401
+
+# --- Back-office: admin users, their sessions, and the indexes behind its lists and searches. ---
+
+admins = Table(
+    "admins",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("enabled", Boolean, nullable=False, server_default="1"),
+    # Consecutive failed log-ins; at the limit the account waits until locked_until.
+    Column("failed_logins", Integer, nullable=False, server_default="0"),
+    Column("locked_until", Instant, nullable=True),
+    Column("created_at", Instant, nullable=False),
+    Column("last_login_at", Instant, nullable=True),
+)
+
+# Server-side sessions: the cookie holds a random token, the database only its SHA-256, so logging out
+# or disabling an admin ends the session everywhere at once.
+admin_sessions = Table(
+    "admin_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("admin_id", Id, ForeignKey("admins.id", ondelete="CASCADE"), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", Instant, nullable=False),
+    Column("expires_at", Instant, nullable=False),
+    Column("flash", Text, nullable=True),  # the message for the next page (JSON), shown once
+)
+Index("ix_admin_sessions_admin_id", admin_sessions.c.admin_id)
+Index("ix_admin_sessions_expires_at", admin_sessions.c.expires_at)
+
+# Keyset pagination walks these: newest orders first, within a status or an account.
+Index("ix_orders_status_id", orders.c.status, orders.c.id)
+Index("ix_orders_account_id_id", orders.c.account_id, orders.c.id)
+Index("ix_orders_key", orders.c.key)
+Index("ix_orders_created_at", orders.c.created_at)
+Index("ix_orders_status_last_update", orders.c.status, orders.c.last_update)
+# Free stock (on_hand - locked) for the low-stock views; case-folded codes for prefix search
+# (text_pattern_ops lets PostgreSQL use the index for LIKE 'prefix%' whatever the collation).
+Index("ix_models_free", (models.c.on_hand - models.c.locked).label("free"), models.c.id)
+Index(
+    "ix_models_code_folded",
+    func.lower(models.c.code).label("code_folded"),
+    postgresql_ops={"code_folded": "text_pattern_ops"},
+)
+Index("ix_models_barcode", models.c.barcode)
+Index(
+    "ix_products_code_folded",
+    func.lower(products.c.code).label("code_folded"),
+    postgresql_ops={"code_folded": "text_pattern_ops"},
+)
+# Also a word index of product names, different per engine and so created by migration 0002_backoffice
+# only: a GIN index on to_tsvector('simple', name) on PostgreSQL, the FTS5 table products_name_words
+# (kept in step by triggers) on SQLite. storage/catalog_search.py queries them.
+# --- Webhooks (supplier.md section 5) -----------------------------------------------------------------
+
+webhook_endpoints = Table(
+    "webhook_endpoints",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("url", String(2000), nullable=False),
+    # Kept as given: every delivery signs with it, so it cannot be hashed like the API keys.
+    Column("secret", String(200), nullable=False),
+    Column("events", String(1000), nullable=False),  # "order.created,order.dispatched"
+    Column("enabled", Boolean, nullable=False, server_default="1"),
+    Column("description", String(200), nullable=False, server_default=""),
+    Column("created_at", Instant, nullable=False),
+)
+Index("ix_webhook_endpoints_account_id", webhook_endpoints.c.account_id)
+
+# The outbox: one row per event, written in the transaction of the change it reports.
+webhook_events = Table(
+    "webhook_events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("event_id", String(40), nullable=False, unique=True),  # "evt_...", what receivers see
+    Column("account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("subject", String(60), nullable=False),  # "order:130": events of one subject keep their order
+    Column("body", Text, nullable=False),  # the exact bytes POSTed, so every attempt is identical
+    Column("created_at", Instant, nullable=False),
+)
+
+# One row per (event, endpoint): the delivery state machine pending -> delivered | failed.
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("event_id", Id, ForeignKey("webhook_events.id", ondelete="CASCADE"), nullable=False),
+    Column("endpoint_id", Id, ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), nullable=False),
+    Column("subject", String(60), nullable=False),
+    Column("state", String(10), nullable=False, server_default="pending"),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", Instant, nullable=False),
+    # A worker owns a row while lease_until is in the future; lease_token proves which worker it is.
+    Column("lease_until", Instant, nullable=True),
+    Column("lease_token", String(32), nullable=True),
+    Column("first_attempt_at", Instant, nullable=True),
+    Column("last_attempt_at", Instant, nullable=True),
+    Column("delivered_at", Instant, nullable=True),
+    Column("last_status", Integer, nullable=True),  # HTTP status of the last answer, if any
+    Column("last_error", String(500), nullable=True),
+    Column("created_at", Instant, nullable=False),
+    CheckConstraint("state IN ('pending', 'delivered', 'failed')", name="state_known"),
+    CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+)
+Index("ix_webhook_deliveries_due", webhook_deliveries.c.state, webhook_deliveries.c.next_attempt_at)
+Index(
+    "ix_webhook_deliveries_sequence",
+    webhook_deliveries.c.endpoint_id,
+    webhook_deliveries.c.subject,
+    webhook_deliveries.c.id,
+)
+Index("ix_webhook_deliveries_event_id", webhook_deliveries.c.event_id)

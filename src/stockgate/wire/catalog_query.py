@@ -44,7 +44,7 @@ def read_export_query(query: Mapping[str, str]) -> ExportQuery:
         if not name.startswith("tag_"):
             continue
         ident = name[4:]
-        if not ident.isdigit() or int(ident) not in TAG_NAMES:
+        if not (ident.isascii() and ident.isdigit()) or int(ident) not in TAG_NAMES:
             known = ", ".join(f"tag_{i} ({n})" for i, n in TAG_NAMES.items())
             raise InvalidInput(name, f"{name} is not a catalog filter; the filters are {known}")
         if not value:

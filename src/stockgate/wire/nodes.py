@@ -120,6 +120,8 @@ class JsonNode(Node):
         if isinstance(value, int | float):
             return repr(value) if isinstance(value, float) else str(value)
         if isinstance(value, str):
+            if "\x00" in value:  # XML cannot carry it, PostgreSQL cannot store or even compare it
+                raise InvalidInput(name, f"{name} contains a NUL character")
             return value.strip() or None
         raise InvalidInput(name, f"{name} must be a value, not a structure")
 

@@ -1,0 +1,1 @@
+"""Adapters for the outside world stockgate calls (webhook receivers)."""
