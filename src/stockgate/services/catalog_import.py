@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from stockgate.domain.catalog import ImportCounts, ImportRejected, ParsedItem, ProductRecord
 from stockgate.domain.catalog_rules import product_problem
+from stockgate.domain.seen_ids import SeenIds
 from stockgate.services.outbox import publish, sold_out_notices
 from stockgate.services.ports import Database, LedgerEntry, Tx, UpsertResult
 
@@ -23,12 +24,12 @@ BATCH = 500
 class _Checker:
     """The checks that need the whole file so far: each product and each stock_id appears once.
 
-    Remembers every id seen (some tens of bytes each): the price of refusing a file that would give
-    one stock_id to two products.
+    Remembers every id seen, in about 8 bytes each (SeenIds): the price of refusing a file that would
+    give one stock_id to two products.
     """
 
-    products: set[int] = field(default_factory=set)
-    stock_ids: set[int] = field(default_factory=set)
+    products: SeenIds = field(default_factory=SeenIds)
+    stock_ids: SeenIds = field(default_factory=SeenIds)
 
     def problem(self, item: ParsedItem) -> str | None:
         record = item.record

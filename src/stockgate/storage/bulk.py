@@ -23,6 +23,16 @@ _Plan = tuple[str, bool, list[tuple[str, Callable[[Any], Any] | None]]]
 _plans: dict[tuple[object, ...], _Plan] = {}
 
 
+def padded(ids: Sequence[int]) -> list[int]:
+    """`ids` lengthened to a power of two by repeating the last (IN lists only, where repeats are
+    harmless). Each length of an expanded IN list is a new SQL text, and SQLite's driver keeps up to
+    128 prepared statements per connection: one per batch size would hold tens of megabytes."""
+    size = 8
+    while size < len(ids):
+        size *= 2
+    return [*ids, *[ids[-1]] * (size - len(ids))] if ids else []
+
+
 def insert_many(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """INSERT every row (all rows carry the same keys)."""
     _run(connection, table, rows, None, ())

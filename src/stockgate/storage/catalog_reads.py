@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Row, exists, func, select
 from sqlalchemy.engine import Connection
 
 from stockgate.domain.catalog import CatalogFilter, ModelRecord, ProductRecord, TagRecord
+from stockgate.storage.bulk import padded
 from stockgate.storage.tables import catalog_exports, locales, models, product_tags, products
 
 _PRODUCT_COLUMNS = [c for c in products.columns if c.name != "updated_at"]
@@ -129,7 +130,9 @@ class CatalogReads:
 
     def locked(self, stock_ids: Sequence[int]) -> dict[int, int]:
         """What reservations hold of each of these models (only those that exist and hold something)."""
-        query = select(models.c.id, models.c.locked).where(models.c.id.in_(stock_ids), models.c.locked > 0)
+        query = select(models.c.id, models.c.locked).where(
+            models.c.id.in_(padded(stock_ids)), models.c.locked > 0
+        )
         return {int(sid): int(n) for sid, n in self._c.execute(query)}
 
     def locales(self) -> list[tuple[str, str]]:

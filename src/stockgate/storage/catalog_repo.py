@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from stockgate.domain.catalog import ImportCounts, ProductRecord
 from stockgate.domain.dates import utc_now
 from stockgate.services.ports import UpsertResult
-from stockgate.storage.bulk import insert_many, upsert_many
+from stockgate.storage.bulk import insert_many, padded, upsert_many
 from stockgate.storage.catalog_reads import CatalogReads
 from stockgate.storage.tables import locales, models, product_tags, products
 from stockgate.storage.upsert import upsert
@@ -78,18 +78,22 @@ class SqlCatalog(CatalogReads):
         old_products: dict[int, dict[str, Any]] = {
             row["id"]: dict(row)
             for row in self._c.execute(
-                select(*[products.c[n] for n in _PRODUCT_FIELDS]).where(products.c.id.in_(ids))
+                select(*[products.c[n] for n in _PRODUCT_FIELDS]).where(products.c.id.in_(padded(ids)))
             ).mappings()
         }
         old_tags: dict[int, list[dict[str, Any]]] = {}
         for row in self._c.execute(
-            select(product_tags).where(product_tags.c.product_id.in_(ids)).order_by(product_tags.c.tag_id)
+            select(product_tags)
+            .where(product_tags.c.product_id.in_(padded(ids)))
+            .order_by(product_tags.c.tag_id)
         ).mappings():
             old_tags.setdefault(row["product_id"], []).append({n: row[n] for n in _TAG_FIELDS})
         old_models: dict[int, dict[str, Any]] = {}
         locked: dict[int, int] = {}
         for row in self._c.execute(
-            select(*[models.c[n] for n in _MODEL_FIELDS], models.c.locked).where(models.c.id.in_(stock_ids))
+            select(*[models.c[n] for n in _MODEL_FIELDS], models.c.locked).where(
+                models.c.id.in_(padded(stock_ids))
+            )
         ).mappings():
             locked[row["id"]] = row["locked"]
             old_models[row["id"]] = {n: row[n] for n in _MODEL_FIELDS}
@@ -154,7 +158,7 @@ class SqlCatalog(CatalogReads):
             tag_rows.extend({**t, "product_id": record.id} for t in tags)
         if product_rows:
             upsert_many(self._c, products, product_rows, ["id"])
-            self._c.execute(product_tags.delete().where(product_tags.c.product_id.in_(changed_ids)))
+            self._c.execute(product_tags.delete().where(product_tags.c.product_id.in_(padded(changed_ids))))
             if tag_rows:
                 insert_many(self._c, product_tags, tag_rows)
         if model_rows:
