@@ -24,8 +24,8 @@ import httpx
 
 from tests.support.backoffice import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.support.big_dataset import BigData, generate
-from tests.support.live_server import live_server
 from tests.support.pg_server import Databases, running_server
+from tests.support.server_process import running_stockgate
 
 WARM_UP = 3
 TIMED = 15
@@ -121,7 +121,8 @@ def main(argv: list[str]) -> int:
                 f"\n{engine}: {len(data.stock_ids)} models of {options.products} products, "
                 f"{len(data.order_ids)} orders, generated in {time.perf_counter() - started:.0f} s"
             )
-            with live_server(url) as base:
+            with running_stockgate(url) as server:
+                base = server.base_url
                 print(f"| page ({engine}) | median ms | slowest ms | KiB |\n|---|---:|---:|---:|")
                 for name, median, slowest, size in measure(base, data):
                     print(f"| {name} | {median:.1f} | {slowest:.1f} | {size / 1024:.0f} |")

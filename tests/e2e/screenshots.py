@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from stockgate.bootstrap import Config, start
 from tests.support.backoffice import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.support.backoffice_seed import SHOPS, seed
-from tests.support.live_server import live_server
+from tests.support.server_process import running_stockgate
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -141,9 +141,9 @@ def main(argv: list[str]) -> int:
         runtime = start(Config(database_url=url))
         seed(runtime.db)
         runtime.close()
-        with live_server(url) as base, sync_playwright() as playwright:
+        with running_stockgate(url) as server, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            written = shoot(browser, base, out)
+            written = shoot(browser, server.base_url, out)
             browser.close()
     for path in written:
         print(path)
