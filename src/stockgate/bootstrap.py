@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -27,6 +28,9 @@ WORKER_VARIABLE = "STOCKGATE_WEBHOOK_WORKER"
 
 def _flag(name: str, default: str = "0") -> bool:
     return os.environ.get(name, default).strip().lower() in ("1", "true", "yes", "on")
+
+
+SWITCH_INTERVAL = 0.0005  # seconds; a server worker's GIL switch interval
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,11 @@ def webhook_worker(
 
 def app_from_environment() -> Starlette:
     """The app of a server worker process, configured from STOCKGATE_* variables (see cli serve)."""
+    # Endpoints run in threads that hand the GIL back and forth at every database call; with the
+    # default 5 ms interval a thread holding the SQLite write lock waited up to 5 ms for the GIL after
+    # each statement while the others spun Python. 0.5 ms was measured better (bench/README.md).
+    sys.setswitchinterval(SWITCH_INTERVAL)
+
     config = Config.from_env(
         bench_routes=os.environ.get("STOCKGATE_BENCH_ROUTES") == "1",
         webhook_worker=_flag(WORKER_VARIABLE, "1"),

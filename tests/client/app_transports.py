@@ -59,6 +59,10 @@ class InProcessTransport(httpx.BaseTransport):
             content=request.read(),
             follow_redirects=False,
         )
-        return httpx.Response(
-            answer.status_code, headers=answer.headers.multi_items(), content=answer.content
-        )
+        # The body comes already decoded (gunzipped): its encoding and length headers no longer apply.
+        headers = [
+            (name, value)
+            for name, value in answer.headers.multi_items()
+            if name.lower() not in ("content-encoding", "content-length")
+        ]
+        return httpx.Response(answer.status_code, headers=headers, content=answer.content)

@@ -1,8 +1,11 @@
 """Hostile request bodies, one test per attack: refused with a client error (400 on reserve, 429 on the two
 order-creation endpoints), quickly, without echoing any file, and with nothing changed.
 
-Each test times one in-process request with perf_counter. The bound is generous (the issue asks for
-"within milliseconds"; a shared CI machine can stall for a while) and the measured figure is printed.
+Each test times its in-process request with perf_counter and prints the figure. The bound is
+generous (the issue asks for "within milliseconds"; typical figures are 1-60 ms): 0.5 s, or ten times
+an ordinary request's time when the machine is so loaded that even those are slow. A refused request
+changes nothing, so one that overran is sent again (up to three times): an expensive document is slow
+every time, a machine that stalled for a moment is not.
 
 The database, catalog and shop are set up once per engine for the whole module: a refused request
 changes nothing, and each test compares the state after its attack with the state just before it. The
@@ -31,7 +34,8 @@ from tests.conftest import ENGINES, Shop
 from tests.support.seeded import seeded_database
 from tests.support.snapshot import assert_unchanged, business_state
 
-TIME_BOUND = 0.5  # seconds; typical figures are 1-20 ms
+TIME_BOUND = 0.5  # seconds
+ATTEMPTS = 3
 SOLD = "/restful/ghost/orders/sold"
 LOCKED = "/restful/ghost/orders/dropshipping/locked"
 XML = {"Content-Type": "application/xml", "Accept": "application/xml"}
@@ -92,15 +96,19 @@ class Target:
 
     def send(self, body: bytes | str, headers: dict[str, str] | None = None) -> httpx.Response:
         content = body.encode() if isinstance(body, str) else body
-        started = time.perf_counter()
-        response = self.http.post(
-            self.endpoint.path, content=content, auth=self.shop.auth, headers=headers or XML
-        )
-        elapsed = time.perf_counter() - started
-        print(
-            f"{self.endpoint.name}: {response.status_code} in {elapsed * 1000:.1f} ms ({len(content)} bytes)"
-        )
-        assert elapsed < TIME_BOUND
+        bound = time_bound(self.http, self.shop)
+        timings = []
+        for _ in range(ATTEMPTS):
+            started = time.perf_counter()
+            response = self.http.post(
+                self.endpoint.path, content=content, auth=self.shop.auth, headers=headers or XML
+            )
+            timings.append(time.perf_counter() - started)
+            if timings[-1] < bound or response.status_code == 200:
+                break
+        shown = ", ".join(f"{t * 1000:.1f}" for t in timings)
+        print(f"{self.endpoint.name}: {response.status_code} in {shown} ms ({len(content)} bytes)")
+        assert min(timings) < bound
         return response
 
     def assert_refused(self, response: httpx.Response, status: int | None = None) -> None:
@@ -110,6 +118,16 @@ class Target:
         assert len(response.content) <= 400  # a short message, never the document sent back
         assert "root:" not in response.text  # /etc/passwd's first line
         assert_unchanged(self.runtime, self.before)
+
+
+def time_bound(http: TestClient, shop: Shop) -> float:
+    """TIME_BOUND, or ten times an ordinary request's time on a machine too busy for that."""
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        http.get(LOCKED, auth=shop.auth)
+        timings.append(time.perf_counter() - started)
+    return max(TIME_BOUND, 10 * sorted(timings)[1])
 
 
 @dataclass
@@ -288,11 +306,12 @@ def test_body_over_the_limit_without_a_length(target: Target) -> None:
                 target.endpoint.path, content=chunks(), auth=target.shop.auth, headers=XML
             )
 
+    bound = time_bound(target.http, target.shop)
     started = time.perf_counter()
     response = asyncio.run(post())
     elapsed = time.perf_counter() - started
     print(f"chunked body refused after {sent} bytes in {elapsed * 1000:.1f} ms")
-    assert elapsed < TIME_BOUND
+    assert elapsed < bound
     assert "content-length" not in response.request.headers
     assert response.request.headers["transfer-encoding"] == "chunked"
     target.assert_refused(response, status=413)

@@ -13,9 +13,9 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from stockgate.bootstrap import Runtime
-from stockgate.http.openapi import openapi_document, operations_section
+from stockgate.http.app import api_document
+from stockgate.http.openapi_abuse import abuse_section
 from stockgate.http.openapi_admin import admin_section
-from stockgate.http.openapi_ghost import ghost_section
 from stockgate.http.openapi_returns import returns_section
 from stockgate.services.admin_access import create_admin_token
 from stockgate.services.auth import Principal
@@ -29,8 +29,8 @@ API = "/admin/api/v1"
 
 
 def document() -> dict[str, Any]:
-    """The whole document: the ghost API's sections with the returns' and the admin API's."""
-    return openapi_document(ghost_section(), operations_section(), returns_section(), admin_section())
+    """The whole document as served: every section, the returns' and the admin API's among them."""
+    return api_document()
 
 
 def test_the_whole_document_is_valid_openapi_and_served(http: TestClient) -> None:
@@ -52,7 +52,7 @@ def test_every_route_is_documented_and_every_documented_route_served(http: TestC
         if route.path.startswith(API) or "returnedgoods" in route.path or "dropshipping/status" in route.path:
             methods = {m.lower() for m in route.methods or ()} - {"head"}
             served.setdefault(route.path.rstrip("/"), set()).update(methods)
-    mine = {**admin_section()["paths"], **returns_section()["paths"]}
+    mine = {**admin_section()["paths"], **abuse_section()["paths"], **returns_section()["paths"]}
     assert served == {path: set(methods) for path, methods in mine.items()}
     assert set(mine) <= set(document()["paths"])
 

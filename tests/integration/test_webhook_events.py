@@ -11,6 +11,8 @@ from sqlalchemy import event
 from starlette.testclient import TestClient
 
 from stockgate.bootstrap import Runtime, create_app
+from stockgate.services.catalog_generate import generate_catalog
+from stockgate.services.catalog_import import import_products
 from stockgate.services.supplier_stock import release_reservation, set_stock
 from stockgate.services.webhooks import list_deliveries, remove_endpoint, update_endpoint
 from tests.conftest import AccountFactory, Shop
@@ -201,3 +203,20 @@ def test_accounts_that_want_nothing_pay_no_webhook_query(
     finally:
         event.remove(runtime.engine, "before_cursor_execute", note)
     assert delivered_types(runtime, receiver) == []  # the endpoint is gone, its queue with it
+
+
+def test_a_catalog_import_emptying_a_model_tells_its_holders(
+    runtime: Runtime, http: TestClient, make_account: AccountFactory, models: list[int], receiver: Receiver
+) -> None:
+    holder = make_account()
+    hook(runtime, holder, receiver, events="model.sold_out")
+    a = models[0]
+    lock(http, holder, a, 2)
+    records = [r for r in generate_catalog(products=10, seed=7) if any(m.id == a for m in r.models)]
+    for record in records:
+        for model in record.models:
+            model.availability = 2 if model.id == a else model.availability
+    import_products(runtime.db, records=records, actor="feed")  # 10 on hand -> 2, both locked: none free
+    import_products(runtime.db, records=records, actor="feed")  # unchanged: nothing new to tell
+    assert delivered_types(runtime, receiver) == ["model.sold_out"]
+    assert receiver.delivered()[0].json["data"] == {"stock_id": a, "available": 0, "locked_by_you": 2}

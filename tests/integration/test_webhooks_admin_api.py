@@ -95,6 +95,8 @@ def test_endpoints_are_managed_through_the_api(
         ({"account": "{email}", "url": URL, "events": "order.created"}, "events", "must be a list"),
         ({"account": "{email}", "url": URL, "events": ["order.shipped"]}, "events", "unknown event type"),
         ({"account": "{email}", "url": URL, "secret": "short"}, "secret", "16 to 200"),
+        ({"account": "{email}", "url": URL, "description": "a\x00b"}, "description", "control characters"),
+        ({"account": "{email}", "url": URL + "\x00"}, "url", "control characters"),
     ],
 )
 def test_bad_endpoints_are_problems(
@@ -164,3 +166,30 @@ def test_deliveries_are_listed_and_failed_ones_sent_again(
         assert worker.drain().delivered == 1
     states = [d["state"] for d in http.get(f"{API}/webhook-deliveries", headers=admin).json()["items"]]
     assert states == ["delivered", "delivered"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "params", "status"),
+    [
+        ("GET", "/webhook-deliveries", None, {"event": "evt_\x00"}, 400),
+        ("GET", "/webhook-deliveries", None, {"event": "x" * 41}, 400),
+        ("GET", "/webhook-deliveries", None, {"endpoint": "999999999999999999"}, 400),
+        ("POST", "/webhook-deliveries/redeliver", {"ids": [2**63]}, None, 404),
+        ("POST", "/webhook-deliveries/redeliver", {"endpoint": 2**63}, None, 404),
+        ("POST", "/webhook-deliveries/redeliver", {"state": "failed", "endpoint": -1}, None, 404),
+        ("PATCH", "/webhooks/1", {"description": "\x07"}, None, 400),  # checked before the lookup
+        ("GET", "/webhooks", None, {"cursor": "WzkyMjMzNzIwMzY4NTQ3NzU4MDhd"}, 400),  # [2**63]
+    ],
+)
+def test_odd_filters_are_refused_not_crashed_on(
+    http: TestClient,
+    admin: dict[str, str],
+    method: str,
+    path: str,
+    body: object,
+    params: dict[str, str] | None,
+    status: int,
+) -> None:
+    response = http.request(method, API + path, json=body, params=params, headers=admin)
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -20,7 +21,7 @@ from stockgate.cli.main import cli
 from stockgate.domain.webhooks import RetryPolicy
 from stockgate.services.webhooks import redeliver
 from stockgate_client import verify_signature
-from tests.support.webhook_receiver import Receiver, receiving
+from tests.support.webhook_receiver import Answer, Receiver, receiving
 from tests.support.webhooks import SIGNATURE, deliverer
 
 EMAIL = "shop@example.com"
@@ -178,3 +179,41 @@ def test_deliver_runs_as_its_own_process_until_told_to_stop(
             worker.wait()
     assert worker.returncode == 0, err
     assert b"Traceback" not in err
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_delivery_loses_nothing(run: Any, receiver: Receiver, database_url: str) -> None:
+    endpoint = str(doc(run("webhooks", "add", EMAIL, receiver.url, "--json", env=ALLOW))["id"])
+    arrived = threading.Event()
+
+    def hold_the_first(_body: bytes) -> Answer | None:
+        if arrived.is_set():
+            return None
+        arrived.set()
+        return Answer(200, delay=3.0)  # the worker is killed while it waits for this answer
+
+    receiver.decide = hold_the_first
+    event_id = doc(run("webhooks", "ping", endpoint, "--json"))["event_id"]
+    command = [str(Path(sys.executable).parent / "stockgate"), "webhooks", "deliver", "--lease", "10"]
+    env = {**os.environ, **ALLOW, "STOCKGATE_DATABASE_URL": database_url}
+    first = subprocess.Popen([*command, "--poll-interval", "0.1"], env=env, stderr=subprocess.PIPE)
+    try:
+        assert arrived.wait(timeout=120), "the first worker never tried"
+    finally:
+        first.kill()  # SIGKILL: no clean-up, its lease is left behind
+        first.communicate(timeout=60)
+    [row] = doc(run("webhooks", "deliveries", "--json"))
+    assert (row["state"], row["attempts"]) == ("pending", 0)  # its outcome was never recorded
+    second = subprocess.Popen([*command, "--poll-interval", "0.2"], env=env, stderr=subprocess.PIPE)
+    try:
+        got = receiver.wait_for(2, timeout=120)  # once the lease lapses, the second worker sends it
+        second.send_signal(signal.SIGTERM)
+        _out, err = second.communicate(timeout=60)
+    finally:
+        if second.poll() is None:
+            second.kill()
+            second.wait()
+    assert second.returncode == 0, err
+    assert [r.event_id for r in got] == [event_id, event_id]  # at least once: the receiver de-duplicates
+    [row] = doc(run("webhooks", "deliveries", "--json"))
+    assert (row["state"], row["attempts"]) == ("delivered", 1)

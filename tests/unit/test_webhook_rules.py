@@ -111,6 +111,9 @@ def test_public_urls_are_accepted(url: str) -> None:
         ("https://shop.example.com:99999/", "malformed"),
         ("https://shop.example.com:0/", "port 0"),
         ("https://" + "a" * 2000 + ".com/", "longer than"),
+        ("https://shop.example.com/a b", "spaces or control characters"),
+        ("https://shop.example.com/\x00", "spaces or control characters"),
+        ("https://shop.exa\nmple.com/", "spaces or control characters"),
     ],
 )
 def test_malformed_urls_are_refused_even_when_private_is_allowed(url: str, message: str) -> None:

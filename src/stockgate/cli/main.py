@@ -13,6 +13,7 @@ from stockgate.cli import (
     catalog,
     check,
     db,
+    limits,
     orders,
     reservations,
     returns,
@@ -42,6 +43,7 @@ for module in (
     catalog,
     admin_tokens,
     admins,
+    limits,
     webhooks,
 ):
     module.register(cli)

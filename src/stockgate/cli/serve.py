@@ -27,6 +27,13 @@ from stockgate.services.demo import load_demo
     type=click.IntRange(1, 3600),
     help="Seconds an idle connection stays open; keep it above the load balancer's idle timeout.",
 )
+@click.option(
+    "--worker-timeout",
+    default=60,
+    show_default=True,
+    type=click.IntRange(1, 3600),
+    help="Seconds a worker may take to start or to answer the supervisor before it is replaced.",
+)
 @click.option("--demo", is_flag=True, help="Load demo data into an empty database and print credentials.")
 @click.option("--bench", is_flag=True, hidden=True, help="Add the benchmark's constant route.")
 @click.option(
@@ -48,6 +55,7 @@ def serve(
     port: int,
     workers: int,
     keep_alive: int,
+    worker_timeout: int,
     demo: bool,
     bench: bool,
     forwarded_allow_ips: str,
@@ -88,6 +96,10 @@ def serve(
             # A load balancer reuses idle connections; if the server closed one first (uvicorn's own
             # default is 5 s), the request sent on it fails with a reset, seen by clients as 502s.
             timeout_keep_alive=keep_alive,
+            # uvicorn replaces a worker that does not answer its ping within 5 s; a worker still
+            # importing on a busy machine (or a whole node under load) would be killed and restarted
+            # in a loop, never serving.
+            timeout_worker_healthcheck=worker_timeout,
             access_log=False,  # our middleware writes one JSON line per request instead
             log_config=logging_config(os.environ.get("STOCKGATE_LOG_LEVEL", "INFO").upper()),
             log_level="warning",

@@ -100,14 +100,27 @@ def _round_document(done: Round) -> dict[str, int]:
 @click.option("--concurrency", type=click.IntRange(1, 64), default=4, show_default=True)
 @click.option("--batch", type=click.IntRange(1, 1000), default=20, show_default=True)
 @click.option("--poll-interval", type=click.FloatRange(0.05, 60), default=1.0, show_default=True)
+@click.option(
+    "--lease",
+    type=click.FloatRange(10, 3600),
+    default=60.0,
+    show_default=True,
+    help="Seconds a claimed delivery belongs to this worker; another takes it over if this one dies.",
+)
 @database_option
 @json_option
 def deliver(
-    once: bool, concurrency: int, batch: int, poll_interval: float, database_url: str | None, as_json: bool
+    once: bool,
+    concurrency: int,
+    batch: int,
+    poll_interval: float,
+    lease: float,
+    database_url: str | None,
+    as_json: bool,
 ) -> None:
     """Run a webhook delivery worker in this process (until SIGTERM or Ctrl-C, or --once)."""
     settings = DeliverySettings(
-        batch=batch, concurrency=concurrency, poll_interval=poll_interval, lease=timedelta(seconds=60)
+        batch=batch, concurrency=concurrency, poll_interval=poll_interval, lease=timedelta(seconds=lease)
     )
     with runtime(database_url) as rt:
         deliverer = webhook_deliverer(rt, settings)

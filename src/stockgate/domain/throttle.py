@@ -17,6 +17,7 @@ DEFAULT_PER_SECOND = 50.0
 # Burst 0 means "no limit": for the supplier's own tools and benchmarks, set per account or globally.
 UNLIMITED = 0
 MAX_PER_SECOND = 1_000_000.0
+MAX_BURST = 1_000_000
 
 KEY_FREE_FAILURES = 5  # a shop mistyping its password a few times is not locked out
 ADDRESS_FREE_FAILURES = 20  # one address may be a NAT in front of several shops
@@ -33,8 +34,8 @@ class RateLimit:
     per_second: float = DEFAULT_PER_SECOND
 
     def __post_init__(self) -> None:
-        if self.burst < 0:
-            raise InvalidLimit("burst must not be negative (0 means no limit)")
+        if not 0 <= self.burst <= MAX_BURST:
+            raise InvalidLimit(f"burst must be between 0 (no limit) and {MAX_BURST}")
         if self.burst and not (0.001 <= self.per_second <= MAX_PER_SECOND):
             raise InvalidLimit(f"the refill rate must be between 0.001 and {MAX_PER_SECOND:.0f} per second")
 

@@ -30,6 +30,8 @@ def is_public_address(address: str) -> bool:
 def check_url(url: str, *, allow_private: bool) -> str:
     """The URL, stripped, if an endpoint may have it; else InvalidInput saying why."""
     url = url.strip()
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        raise InvalidInput("url", "webhook URL must not contain spaces or control characters")
     if len(url) > MAX_URL_LENGTH:
         raise InvalidInput("url", f"webhook URL is longer than {MAX_URL_LENGTH} characters")
     try:

@@ -8,6 +8,7 @@ from starlette.routing import BaseRoute
 
 from stockgate.domain.errors import NotFound
 from stockgate.http import (
+    admin_abuse,
     admin_accounts,
     admin_catalog,
     admin_orders,
@@ -29,6 +30,7 @@ def routes() -> list[BaseRoute]:
         *admin_stock.routes(),
         *admin_orders.routes(),
         *admin_catalog.routes(),
+        *admin_abuse.routes(),
         *admin_webhooks.routes(),
         *admin_routes("/{rest:path}", unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
         *status_push.routes(),

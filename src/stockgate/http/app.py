@@ -18,6 +18,7 @@ from stockgate.http.context import AppContext
 from stockgate.http.metrics import Metrics, metrics_endpoint
 from stockgate.http.observe import Observe
 from stockgate.http.openapi import openapi_document, operations_section
+from stockgate.http.openapi_abuse import abuse_section
 from stockgate.http.openapi_admin import admin_section
 from stockgate.http.openapi_catalog import catalog_section
 from stockgate.http.openapi_ghost import ghost_section
@@ -48,7 +49,12 @@ async def bench_constant(_request: Request) -> Response:
 def api_document() -> dict[str, object]:
     """The OpenAPI document served at /openapi.json: every section, ghost and admin."""
     return openapi_document(
-        ghost_section(), catalog_section(), returns_section(), admin_section(), operations_section()
+        ghost_section(),
+        catalog_section(),
+        returns_section(),
+        admin_section(),
+        abuse_section(),
+        operations_section(),
     )
 
 

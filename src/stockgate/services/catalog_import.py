@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from stockgate.domain.catalog import ImportCounts, ImportRejected, ParsedItem, ProductRecord
 from stockgate.domain.catalog_rules import product_problem
+from stockgate.services.outbox import publish, sold_out_notices
 from stockgate.services.ports import Database, LedgerEntry, Tx, UpsertResult
 
 BATCH = 500
@@ -117,7 +118,20 @@ def _write(tx: Tx, records: list[ProductRecord], actor: str) -> UpsertResult:
             for sid, delta in result.stock_moves
         ]
     )
+    _tell_sold_out(tx, records, result.stock_moves)
     return result
+
+
+def _tell_sold_out(tx: Tx, records: list[ProductRecord], moves: list[tuple[int, int]]) -> None:
+    """`model.sold_out` webhooks for models the import emptied (the daily stock feed is how most do)."""
+    fallen = {sid: delta for sid, delta in moves if delta < 0}
+    if not fallen:
+        return
+    on_hand = {m.id: m.availability for r in records for m in r.models if m.id in fallen}
+    locked = tx.catalog.locked(sorted(fallen))
+    after = {sid: on_hand[sid] - locked.get(sid, 0) for sid in fallen}
+    before = {sid: after[sid] - delta for sid, delta in fallen.items()}
+    publish(tx, sold_out_notices(tx, before, after))
 
 
 def import_products(

@@ -19,6 +19,8 @@ import os
 import secrets
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -28,7 +30,8 @@ _cache_key = secrets.token_bytes(32)
 _verified: set[tuple[str, bytes]] = set()
 _verified_lock = threading.Lock()
 _CACHE_LIMIT = 100_000
-_verifying = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
+VERIFY_SLOTS = max(2, os.cpu_count() or 2)
+_slots = threading.BoundedSemaphore(VERIFY_SLOTS)
 
 
 def hash_password(password: str) -> str:
@@ -50,14 +53,26 @@ def dummy_hash() -> str:
     return _hasher.hash(secrets.token_urlsafe(32))
 
 
+@contextmanager
+def verification_slot() -> Iterator[None]:
+    """One of the few argon2 verifications this process runs at once (waits for a free one)."""
+    with _slots:
+        yield
+
+
 def verify_password(stored_hash: str, password: str) -> bool:
     """True when `password` matches `stored_hash` (argon2), remembering successes."""
+    with verification_slot():
+        return verify_password_in_slot(stored_hash, password)
+
+
+def verify_password_in_slot(stored_hash: str, password: str) -> bool:
+    """verify_password() for a caller already holding a verification_slot()."""
     token = _token(stored_hash, password)
     if token in _verified:
         return True
     try:
-        with _verifying:
-            _hasher.verify(stored_hash, password)
+        _hasher.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
     with _verified_lock:

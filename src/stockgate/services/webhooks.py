@@ -21,6 +21,8 @@ DELIVERY_STATES = ("pending", "delivered", "failed")
 MAX_PAGE = 500
 MAX_SECRET_LENGTH = 200
 MAX_DESCRIPTION = 200
+MAX_ROW_ID = 2**63 - 1  # ids are 64-bit integers on PostgreSQL
+MAX_EVENT_ID = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +44,22 @@ def _check_description(description: str) -> str:
     description = description.strip()
     if len(description) > MAX_DESCRIPTION:
         raise InvalidInput("description", f"description is longer than {MAX_DESCRIPTION} characters")
+    if not description.isprintable():
+        raise InvalidInput("description", "description must not contain control characters")
     return description
+
+
+def _known_id(value: int | None, what: str) -> int | None:
+    """An id as given, or NotFound when no row could have it (the database would refuse to compare)."""
+    if value is not None and not 0 < value <= MAX_ROW_ID:
+        raise NotFound(what, value)
+    return value
+
+
+def _position(value: int | None) -> int | None:
+    if value is not None and not 0 <= value <= MAX_ROW_ID:
+        raise InvalidInput("cursor", "cursor is not one this API handed out")
+    return value
 
 
 def _refresh_account(tx: Tx, account_id: int) -> None:
@@ -59,6 +76,7 @@ def _locked_endpoint(tx: Tx, endpoint_id: int) -> Endpoint:
 
 
 def _endpoint(tx: Tx, endpoint_id: int) -> Endpoint:
+    _known_id(endpoint_id, "webhook endpoint")
     found = tx.webhooks.endpoint(endpoint_id)
     if found is None:
         raise NotFound("webhook endpoint", endpoint_id)
@@ -104,7 +122,7 @@ def list_endpoints(
 
     def work(tx: Tx) -> list[Endpoint]:
         account_id = find_account_row(tx, email).id if email else None
-        return tx.webhooks.endpoints(account_id, after_id, limit)
+        return tx.webhooks.endpoints(account_id, _position(after_id), limit)
 
     return db.read(work)
 
@@ -201,9 +219,13 @@ def _filter(
         raise InvalidInput("limit", f"limit must be between 1 and {MAX_PAGE}")
     if endpoint_id is not None:
         _endpoint(tx, endpoint_id)
+    if event_id is not None and (len(event_id) > MAX_EVENT_ID or not event_id.isprintable()):
+        raise InvalidInput("event", "event must be an event id such as evt_3f0c...")
     account_id = find_account_row(tx, email).id if email else None
+    for delivery_id in ids or ():
+        _known_id(delivery_id, "delivery")
     chosen = None if ids is None else tuple(sorted(set(ids)))
-    return DeliveryFilter(state, endpoint_id, account_id, event_id, chosen, before_id, limit)
+    return DeliveryFilter(state, endpoint_id, account_id, event_id, chosen, _position(before_id), limit)
 
 
 def list_deliveries(

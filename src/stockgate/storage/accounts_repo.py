@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, func, insert, select
+from sqlalchemy import Row, bindparam, func, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -16,6 +16,17 @@ from stockgate.services.ports import AccountRow, Credentials
 from stockgate.storage.tables import accounts, reservation_lines
 
 _ROW_COLUMNS = [accounts.c[name] for name in AccountRow.__dataclass_fields__]
+# Hot statements are built once: building a statement costs more than running it (bench/README.md).
+_CREDENTIALS = select(
+    accounts.c.id, accounts.c.password_hash, accounts.c.enabled, accounts.c.reservation_id
+).where(accounts.c.api_key_hash == bindparam("key_hash"))
+_LOCK = select(*_ROW_COLUMNS).where(accounts.c.id == bindparam("account_id")).with_for_update()
+_ADD_CREDIT = (
+    accounts.update()
+    .where(accounts.c.id == bindparam("account_id"))
+    .values(ecredit=accounts.c.ecredit + bindparam("delta", type_=accounts.c.ecredit.type))
+    .returning(accounts.c.ecredit)
+)
 
 
 class SqlAccounts:
@@ -23,17 +34,11 @@ class SqlAccounts:
         self._c = connection
 
     def credentials(self, api_key_hash: str) -> Credentials | None:
-        row = self._c.execute(
-            select(
-                accounts.c.id, accounts.c.password_hash, accounts.c.enabled, accounts.c.reservation_id
-            ).where(accounts.c.api_key_hash == api_key_hash)
-        ).first()
+        row = self._c.execute(_CREDENTIALS, {"key_hash": api_key_hash}).first()
         return None if row is None else Credentials(int(row[0]), str(row[1]), bool(row[2]), row[3])
 
     def lock(self, account_id: int) -> AccountRow:
-        row = self._c.execute(
-            select(*_ROW_COLUMNS).where(accounts.c.id == account_id).with_for_update()
-        ).first()
+        row = self._c.execute(_LOCK, {"account_id": account_id}).first()
         if row is None:
             raise NotFound("account", account_id)
         return _account(row)
@@ -57,12 +62,7 @@ class SqlAccounts:
 
     def add_credit(self, account_id: int, delta: Decimal) -> Decimal:
         """Add `delta` to the balance; the CHECK constraint refuses a negative result."""
-        result = self._c.execute(
-            accounts.update()
-            .where(accounts.c.id == account_id)
-            .values(ecredit=accounts.c.ecredit + delta)
-            .returning(accounts.c.ecredit)
-        )
+        result = self._c.execute(_ADD_CREDIT, {"account_id": account_id, "delta": delta})
         return Decimal(result.scalar_one())
 
     def listing(self) -> list[tuple[AccountRow, int]]:

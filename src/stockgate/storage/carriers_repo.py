@@ -5,12 +5,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import Row, exists, func, select
+from sqlalchemy import Row, bindparam, exists, func, select
 from sqlalchemy.engine import Connection
 
 from stockgate.domain.carriers import Carrier
 from stockgate.storage.tables import account_carriers, carriers
 from stockgate.storage.upsert import upsert
+
+# An account with its own list sees only those carriers, at its own cost where one is set.
+_OWN = (
+    select(carriers, func.coalesce(account_carriers.c.cost, carriers.c.cost).label("own_cost"))
+    .join(account_carriers, account_carriers.c.carrier_id == carriers.c.id)
+    .where(account_carriers.c.account_id == bindparam("account_id"))
+)
+_EVERYONE = select(carriers, carriers.c.cost.label("own_cost")).where(
+    ~exists().where(account_carriers.c.account_id == bindparam("account_id"))
+)
+_FOR_ACCOUNT = _OWN.union_all(_EVERYONE).order_by("id")
 
 
 class SqlCarriers:
@@ -22,16 +33,7 @@ class SqlCarriers:
         return [_carrier(row, row.cost) for row in rows]
 
     def for_account(self, account_id: int) -> list[Carrier]:
-        # An account with its own list sees only those carriers, at its own cost where one is set.
-        own = (
-            select(carriers, func.coalesce(account_carriers.c.cost, carriers.c.cost).label("own_cost"))
-            .join(account_carriers, account_carriers.c.carrier_id == carriers.c.id)
-            .where(account_carriers.c.account_id == account_id)
-        )
-        everyone = select(carriers, carriers.c.cost.label("own_cost")).where(
-            ~exists().where(account_carriers.c.account_id == account_id)
-        )
-        rows = self._c.execute(own.union_all(everyone).order_by("id")).all()
+        rows = self._c.execute(_FOR_ACCOUNT, {"account_id": account_id}).all()
         return [_carrier(row, row.own_cost) for row in rows]
 
     def upsert(self, carrier: Carrier) -> None:

@@ -14,7 +14,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import TypeVar
 
 from sqlalchemy import Engine
@@ -37,6 +37,7 @@ from stockgate.storage.returns_repo import SqlReturns
 from stockgate.storage.stock_repo import SqlStock
 from stockgate.storage.throttle_repo import SqlAuthThrottle, SqlRateBuckets
 from stockgate.storage.webhooks_repo import SqlWebhooks
+from stockgate.storage.write_lock import sqlite_write_lock
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -80,11 +81,14 @@ class SqlDatabase:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._write_mutex = threading.Lock() if is_sqlite(engine) else None
+        self._file_lock = sqlite_write_lock(engine)  # the same queue across processes
+        # Made once: options set per connection copy the connection on every transaction.
+        self._writer = engine.execution_options(**{WRITE_OPTION: True})
 
     def write(self, work: Callable[[Tx], T]) -> T:
         if self._write_mutex is None:
             return self._run(work, write=True)
-        with self._write_mutex:
+        with self._write_mutex, self._file_lock or nullcontext():
             return self._run(work, write=True)
 
     def read(self, work: Callable[[Tx], T]) -> T:
@@ -105,10 +109,9 @@ class SqlDatabase:
     def _run(self, work: Callable[[Tx], T], *, write: bool) -> T:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                with self.engine.connect() as connection:
-                    connection = connection.execution_options(**{WRITE_OPTION: write})
-                    with connection.begin():
-                        return work(SqlTx(connection))
+                engine = self._writer if write else self.engine
+                with engine.connect() as connection, connection.begin():
+                    return work(SqlTx(connection))
             except DBAPIError as error:
                 sqlstate = _sqlstate(error)
                 if sqlstate in RETRYABLE_SQLSTATES and attempt < MAX_ATTEMPTS:

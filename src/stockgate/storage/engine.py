@@ -60,4 +60,12 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> N
 
 def _sqlite_on_begin(connection: Connection) -> None:
     write = connection.get_execution_options().get(WRITE_OPTION, False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    # Straight to the driver: through SQLAlchemy's statement machinery BEGIN cost as much as a query.
+    dbapi_connection = connection.connection.dbapi_connection
+    assert dbapi_connection is not None
+    dbapi_connection.cursor().execute(begin_statement(write))
+
+
+def begin_statement(write: bool) -> str:
+    """How a transaction starts on SQLite: writers take the write lock at once."""
+    return "BEGIN IMMEDIATE" if write else "BEGIN"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.engine import Connection
 
 from stockgate.services.ports import HistoryEntry, OrderDetail, OrderLine, OrderState, OrderStatusRow
@@ -40,22 +40,27 @@ _STATE_COLUMNS = (
 )
 
 
+_ID_BY_KEY = select(orders.c.id).where(
+    orders.c.account_id == bindparam("account_id"), orders.c.key == bindparam("key")
+)
+_INSERT = insert(orders).returning(orders.c.id)
+_INSERT_LINES = insert(order_lines)
+
+
 class SqlOrders:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
 
     def id_by_key(self, account_id: int, key: str) -> int | None:
-        found = self._c.execute(
-            select(orders.c.id).where(orders.c.account_id == account_id, orders.c.key == key)
-        ).scalar()
+        found = self._c.execute(_ID_BY_KEY, {"account_id": account_id, "key": key}).scalar()
         return None if found is None else int(found)
 
     def insert(self, values: Mapping[str, Any]) -> int:
         check_lengths(orders, values)
-        return int(self._c.execute(insert(orders).values(**values).returning(orders.c.id)).scalar_one())
+        return int(self._c.execute(_INSERT, dict(values)).scalar_one())
 
     def insert_lines(self, order_id: int, lines: Sequence[Mapping[str, Any]]) -> None:
-        self._c.execute(insert(order_lines), [{"order_id": order_id, **line} for line in lines])
+        self._c.execute(_INSERT_LINES, [{"order_id": order_id, **line} for line in lines])
 
     def status(
         self, account_id: int, *, order_id: int | None = None, key: str | None = None

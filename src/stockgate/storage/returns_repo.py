@@ -74,11 +74,15 @@ class SqlReturns:
             }
             for unit in units
         ]
-        # One statement per line: RETURNING over an executemany is not portable to both engines.
-        return [
-            int(self._c.execute(insert(return_lines).values(**row).returning(return_lines.c.id)).scalar_one())
-            for row in rows
-        ]
+        # One executemany, then the ids read back in insertion order (RETURNING over an executemany is
+        # not portable to both engines); the request is new, so its lines are exactly these.
+        self._c.execute(insert(return_lines), rows)
+        found = self._c.execute(
+            select(return_lines.c.id)
+            .where(return_lines.c.request_id == request_id)
+            .order_by(return_lines.c.id)
+        )
+        return [int(i) for i in found.scalars()]
 
     def for_order(self, order_id: int) -> list[ReturnLine]:
         rows = self._c.execute(_LINE.where(return_lines.c.order_id == order_id).order_by(return_lines.c.id))

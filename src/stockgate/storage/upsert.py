@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from sqlalchemy import Table
@@ -14,9 +15,14 @@ def upsert(connection: Connection, table: Table, keys: Sequence[str], keep: Sequ
     """A statement that inserts its parameter rows, updating the other columns where `keys` exist.
 
     Columns in `keep` are never overwritten on update. Execute the statement with a list of rows to
-    send them all in one executemany.
+    send them all in one executemany. Built once per shape: reservations upsert on every lock.
     """
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return _upsert(connection.dialect.name, table, tuple(keys), tuple(keep))
+
+
+@functools.lru_cache(maxsize=64)
+def _upsert(dialect_name: str, table: Table, keys: tuple[str, ...], keep: tuple[str, ...]) -> Insert:
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
     statement = dialect.insert(table)
     fixed = {*keys, *keep}
     updates = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in fixed}
