@@ -24,8 +24,8 @@ import httpx
 
 from tests.support.backoffice import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.support.big_dataset import BigData, generate
-from tests.support.live_server import live_server
 from tests.support.pg_server import Databases, running_server
+from tests.support.server_process import running_stockgate
 
 WARM_UP = 3
 TIMED = 15
@@ -46,13 +46,17 @@ def pages(data: BigData) -> list[tuple[str, str]]:
         ("orders, by key", f"/admin/orders?key=WEB-{len(data.order_ids) // 3}"),
         ("orders, one day", f"/admin/orders?from={busy_day}&to={busy_day}"),
         ("order page", f"/admin/orders/{middle_order}"),
+        ("returns queue", "/admin/returns"),
+        ("returns queue, a later page", f"/admin/returns?after={len(data.order_ids) // 40}"),
+        ("returns, pending", "/admin/returns?status=0"),
+        ("returns of one order", f"/admin/returns?order={middle_order}"),
         ("catalog, first page", "/admin/catalog"),
         ("catalog, a page in the middle", f"/admin/catalog?after={stock_id // 100}"),
         ("catalog, by stock_id", f"/admin/catalog?q={stock_id}"),
         ("catalog, by barcode", f"/admin/catalog?q={rng.choice(data.barcodes)}"),
         ("catalog, code prefix", "/admin/catalog?q=han-12"),
         ("catalog, name words", "/admin/catalog?q=hanami+belts"),
-        ("catalog, no match (full scan)", "/admin/catalog?q=zzzz"),
+        ("catalog, no match", "/admin/catalog?q=zzzz"),
         ("catalog, sold out", "/admin/catalog?max_free=0"),
         ("accounts", "/admin/accounts"),
         ("accounts, search", "/admin/accounts?q=shop019"),
@@ -117,7 +121,8 @@ def main(argv: list[str]) -> int:
                 f"\n{engine}: {len(data.stock_ids)} models of {options.products} products, "
                 f"{len(data.order_ids)} orders, generated in {time.perf_counter() - started:.0f} s"
             )
-            with live_server(url) as base:
+            with running_stockgate(url) as server:
+                base = server.base_url
                 print(f"| page ({engine}) | median ms | slowest ms | KiB |\n|---|---:|---:|---:|")
                 for name, median, slowest, size in measure(base, data):
                     print(f"| {name} | {median:.1f} | {slowest:.1f} | {size / 1024:.0f} |")

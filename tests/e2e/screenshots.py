@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from stockgate.bootstrap import Config, start
 from tests.support.backoffice import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.support.backoffice_seed import SHOPS, seed
-from tests.support.live_server import live_server
+from tests.support.server_process import running_stockgate
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -65,21 +65,38 @@ def _first_reservation(page: Page) -> None:
 
 
 def _first_order(page: Page) -> None:
-    page.goto("/admin/orders")
+    page.goto("/admin/orders?status=2")
     page.locator("#orders tbody a").first.click()
+
+
+def _dispatched_order(page: Page) -> None:
+    page.goto("/admin/orders?status=3")
+    page.locator("#orders tbody a").first.click()
+
+
+def _import_report(page: Page) -> None:
+    page.goto("/admin/catalog/import")
+    sheet = "product_id;name;street_price;stock_id;availability\n7;Sciarpa;12,50;70;4\n8;Guanti;x;80;2\n"
+    page.locator("input[type=file]").set_input_files(
+        {"name": "sheet.csv", "mimeType": "text/csv", "buffer": sheet.encode()}
+    )
+    page.get_by_role("button", name="Import").click()
 
 
 PAGES: list[tuple[str, Step]] = [
     ("dashboard", _go("/admin/")),
     ("orders", _go("/admin/orders")),
     ("orders-filtered", _go("/admin/orders?status=5")),
-    ("order", _first_order),
+    ("order-to-dispatch", _first_order),
+    ("order-dispatched", _dispatched_order),
+    ("returns", _go("/admin/returns")),
     ("accounts", _go("/admin/accounts")),
     ("account-new-key", _rotate_key),
     ("account-error", _credit_error),
     ("catalog", _go("/admin/catalog")),
     ("catalog-search-saved", _stock_saved),
     ("catalog-low-stock", _go("/admin/catalog?max_free=1")),
+    ("catalog-import-report", _import_report),
     ("reservations", _go("/admin/reservations")),
     ("reservation", _first_reservation),
     ("carriers", _go("/admin/carriers")),
@@ -124,9 +141,9 @@ def main(argv: list[str]) -> int:
         runtime = start(Config(database_url=url))
         seed(runtime.db)
         runtime.close()
-        with live_server(url) as base, sync_playwright() as playwright:
+        with running_stockgate(url) as server, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            written = shoot(browser, base, out)
+            written = shoot(browser, server.base_url, out)
             browser.close()
     for path in written:
         print(path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,8 +30,8 @@ from stockgate.services.return_workflow import get_return
 from stockgate.services.supplier_stock import list_reservations
 from tests.conftest import ENGINES
 from tests.support.backoffice import ADMIN_EMAIL, ADMIN_PASSWORD, dropship, lock, principal
-from tests.support.live_server import live_server
 from tests.support.pg_server import Databases
+from tests.support.server_process import running_stockgate
 
 pytestmark = pytest.mark.browser
 
@@ -66,8 +67,18 @@ class Site:
         return email, new.api_key, new.id
 
 
+def chromium_or_skip() -> None:
+    if Path(CHROMIUM).exists():
+        return
+    message = f"Chromium is not installed at {CHROMIUM} (scripts/test installs it)"
+    if os.environ.get("CI") in ("true", "1"):
+        pytest.fail(message)
+    pytest.skip(message + ": the browser tests skip")
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    chromium_or_skip()
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
@@ -87,8 +98,8 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     add_carrier(runtime.db, carrier_id=10, name="DHL", cost=Decimal("9.80"), default=True)
     create_admin(runtime.db, email=ADMIN_EMAIL, password=ADMIN_PASSWORD)
     try:
-        with live_server(url) as base:
-            yield Site(base, runtime, itertools.count(1))
+        with running_stockgate(url) as server:
+            yield Site(server.base_url, runtime, itertools.count(1))
     finally:
         runtime.close()
         if databases is not None:
@@ -317,8 +328,9 @@ def test_cookies_are_secure_behind_a_trusted_https_proxy(site: Site) -> None:
     assert "Secure" not in direct.headers["set-cookie"]
 
 
-def test_an_untrusted_proxy_header_is_ignored(site: Site, tmp_path: Path) -> None:
+def test_an_untrusted_proxy_header_is_ignored(site: Site) -> None:
     url = site.runtime.config.database_url
-    with live_server(url, "--forwarded-allow-ips", "10.9.8.7") as base:
-        answer = httpx.get(f"{base}/admin/login", headers={"X-Forwarded-Proto": "https"})
+    # `stockgate serve --forwarded-allow-ips` reads FORWARDED_ALLOW_IPS: here a proxy that is not us.
+    with running_stockgate(url, env={"FORWARDED_ALLOW_IPS": "10.9.8.7"}) as server:
+        answer = httpx.get(f"{server.base_url}/admin/login", headers={"X-Forwarded-Proto": "https"})
         assert "Secure" not in answer.headers["set-cookie"]

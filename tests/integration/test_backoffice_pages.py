@@ -140,9 +140,10 @@ def test_order_page(runtime: Runtime, office: Office, catalog: list[int], shop: 
     )
     order = show_order(runtime.db, order_id=order_id).fields
     page = office.get(f"/admin/orders/{order_id}").text
-    assert [row[:3] for row in rows(page, "lines")] == [
-        ["100001", "2", f"{show_order(runtime.db, order_id=order_id).lines[0].unit_price:,.2f}"],
-        ["100009", "1", f"{show_order(runtime.db, order_id=order_id).lines[1].unit_price:,.2f}"],
+    prices = [f"{line.unit_price:,.2f}" for line in show_order(runtime.db, order_id=order_id).lines]
+    assert [row[:4] for row in rows(page, "lines")] == [
+        ["100001", "Fjord Loafers casual FJO-1000-WH-39 white 39", "2", prices[0]],
+        ["100009", "Corteccia Backpacks light COR-1002-BR-UNI brown UNI", "1", prices[1]],
     ]
     assert "Mario Rossi" in page and "Torino" in page and "shop-77" in page and shop.email in page
     assert f"{order['total']:,.2f}" in page

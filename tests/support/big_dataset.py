@@ -16,7 +16,7 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Connection, Engine, select, update
 
 from stockgate.bootstrap import Config, start
 from stockgate.domain.money import cents
@@ -25,6 +25,7 @@ from stockgate.services.carriers import add_carrier
 from stockgate.services.catalog_generate import generate_catalog
 from stockgate.services.catalog_import import import_products
 from stockgate.services.passwords import api_key_hash, hash_password
+from stockgate.storage.supplier_tables import return_lines, return_requests
 from stockgate.storage.tables import accounts, ledger, models, order_lines, orders, reservation_lines
 from tests.support.backoffice import ADMIN_EMAIL, ADMIN_PASSWORD
 
@@ -49,6 +50,54 @@ class BigData:
     order_ids: list[int]
     stock_ids: list[int]
     barcodes: list[str]
+
+
+RETURN_STATUSES = [(9, 80), (7, 5), (0, 5), (1, 3), (2, 3), (3, 2), (4, 2)]
+
+
+def _returns(
+    c: Connection,
+    rng: random.Random,
+    order_ids: list[int],
+    order_rows: list[dict[str, Any]],
+    line_rows: list[list[tuple[int, int]]],
+    prices: dict[int, Decimal],
+) -> None:
+    """One returned unit for every tenth dispatched order, mostly long settled."""
+    chosen = [(oid, row, lines) for oid, row, lines in zip(order_ids, order_rows, line_rows, strict=True)]
+    chosen = [item for item in chosen if item[1]["status"] == 3][::10]
+    c.execute(
+        return_requests.insert(),
+        [
+            {"order_id": oid, "account_id": row["account_id"], "created_at": row["created_at"]}
+            for oid, row, _ in chosen
+        ],
+    )
+    request_ids = [
+        int(i) for i in c.execute(select(return_requests.c.id).order_by(return_requests.c.id)).scalars()
+    ]
+    weights = [w for _, w in RETURN_STATUSES]
+    lines = []
+    for request_id, (order_id, row, order_lines_) in zip(request_ids, chosen, strict=True):
+        stock_id = order_lines_[0][0]
+        status = rng.choices([s for s, _ in RETURN_STATUSES], weights)[0]
+        lines.append(
+            {
+                "request_id": request_id,
+                "order_id": order_id,
+                "account_id": row["account_id"],
+                "stock_id": stock_id,
+                "unit_price": prices[stock_id],
+                "reason_code": rng.randint(0, 8),
+                "status": status,
+                "return_code": f"RBENCH{request_id:07d}" if status else None,
+                "paid_by": "supplier" if status else None,
+                "created_at": row["created_at"],
+                "updated_at": row["created_at"],
+            }
+        )
+    for chunk in _chunks(lines):
+        c.execute(return_lines.insert(), chunk)
 
 
 def _entry(order: dict[str, Any], kind: str, order_id: int, **values: Any) -> dict[str, Any]:
@@ -146,16 +195,20 @@ def _bulk(engine: Engine, rng: random.Random, orders_count: int, shops: int) -> 
             c.execute(ledger.insert(), chunk)
         # Reservations: half the shops hold 20 models each, never more than a model has.
         plentiful = [int(r.id) for r in catalog if r.on_hand >= 5]
+        on_hand = {int(r.id): int(r.on_hand) for r in catalog}
         locked: dict[int, int] = {}
         holdings = []
         for account_id in shop_ids[: shops // 2]:
             for sid in rng.sample(plentiful, 20):
                 quantity = rng.randint(1, 2)
+                if locked.get(sid, 0) + quantity > on_hand[sid]:
+                    continue
                 locked[sid] = locked.get(sid, 0) + quantity
                 holdings.append({"account_id": account_id, "stock_id": sid, "quantity": quantity})
         c.execute(reservation_lines.insert(), holdings)
         for sid, quantity in locked.items():
             c.execute(update(models).where(models.c.id == sid).values(locked=models.c.locked + quantity))
+        _returns(c, rng, order_ids, order_rows, line_rows, prices)
     return BigData(
         account_emails=[r["email"] for r in shop_rows],
         account_ids=shop_ids,

@@ -15,7 +15,7 @@ from stockgate.services.backoffice_ports import (
     AccountSummary,
     CatalogQuery,
     HeldLine,
-    LowStock,
+    NamedModel,
     OrderFilter,
     OrderSummary,
     ProductSummary,
@@ -23,7 +23,7 @@ from stockgate.services.backoffice_ports import (
     Takings,
 )
 from stockgate.services.paging import Page, Window, page_of
-from stockgate.services.ports import AccountRow, Database, ReturnLine, Tx
+from stockgate.services.ports import AccountRow, Database, OrderDetail, ReturnLine, Tx
 
 DASHBOARD_ROWS = 8
 # The warehouse's work queue, counted whole; orders that left it are counted for today only.
@@ -45,7 +45,7 @@ class Dashboard:
     closed_today: dict[int, int]  # status -> orders that reached it today
     returns_pending: int  # return lines waiting for authorisation
     today: Takings
-    low_stock: list[LowStock]
+    low_stock: list[NamedModel]
     largest_reservations: list[ReservationSummary]
     low_credit: list[AccountSummary]
 
@@ -163,3 +163,21 @@ def returns_queue(
 
     lines, emails = db.read(work)
     return ReturnsQueue(page_of(lines, window, lambda line: line.id), emails)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderPage:
+    order: OrderDetail
+    models: dict[int, NamedModel]  # what each line's stock_id is (a model deleted since: absent)
+
+
+def order_page(db: Database, *, order_id: int) -> OrderPage:
+    """One order in full, with what its lines are, read in one transaction."""
+
+    def work(tx: Tx) -> OrderPage:
+        found = tx.orders.detail(order_id)
+        if found is None:
+            raise NotFound("order", order_id)
+        return OrderPage(found, tx.views.named_models([line.stock_id for line in found.lines]))
+
+    return db.read(work)

@@ -18,8 +18,8 @@ from stockgate.services.backoffice_ports import (
     AccountSummary,
     CatalogQuery,
     HeldLine,
-    LowStock,
     ModelSummary,
+    NamedModel,
     OrderFilter,
     OrderSummary,
     ProductSummary,
@@ -102,7 +102,7 @@ class SqlBackOfficeViews:
         ).one()
         return Takings(int(row[0]), Decimal(row[1]))  # SUM keeps the column's type: exact money
 
-    def low_stock(self, max_free: int, limit: int) -> list[LowStock]:
+    def low_stock(self, max_free: int, limit: int) -> list[NamedModel]:
         query = (
             select(*MODEL_COLUMNS, products.c.name)
             .join(products, products.c.id == models.c.product_id)
@@ -110,7 +110,7 @@ class SqlBackOfficeViews:
             .order_by(_FREE, models.c.id)
             .limit(limit)
         )
-        return [LowStock(ModelSummary(*row[:-1]), row[-1]) for row in self._c.execute(query)]
+        return [NamedModel(ModelSummary(*row[:-1]), row[-1]) for row in self._c.execute(query)]
 
     def largest_reservations(self, limit: int) -> list[ReservationSummary]:
         units = func.sum(reservation_lines.c.quantity)
@@ -221,3 +221,13 @@ class SqlBackOfficeViews:
         """Return lines in `status` (a range of the (status, id) index)."""
         query = select(func.count()).select_from(return_lines).where(return_lines.c.status == status)
         return int(self._c.execute(query).scalar_one())
+
+    def named_models(self, stock_ids: Sequence[int]) -> dict[int, NamedModel]:
+        if not stock_ids:
+            return {}
+        query = (
+            select(*MODEL_COLUMNS, products.c.name)
+            .join(products, products.c.id == models.c.product_id)
+            .where(models.c.id.in_(sorted(set(stock_ids))))
+        )
+        return {int(row[0]): NamedModel(ModelSummary(*row[:-1]), row[-1]) for row in self._c.execute(query)}

@@ -89,7 +89,9 @@ class CatalogSearch:
             lookups.append(select(products.c.id).where(products.c.id == int(needle)))
             lookups.append(select(models.c.product_id).where(models.c.id == int(needle)))
         words = _WORD.findall(needle)[:MAX_WORDS]
-        if words:
+        # A bare number is an id, a barcode or a code; looking for it among the names' words too would
+        # make the planner expect thousands of matches and walk the products instead of fetching one.
+        if words and not needle.isdigit():
             lookups.append(self._named(words))
         return union(*lookups)
 

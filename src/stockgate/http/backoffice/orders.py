@@ -11,9 +11,8 @@ from stockgate.domain.fulfilment import CANCELLABLE, FLOW
 from stockgate.domain.statuses import OrderStatus, status_label
 from stockgate.http.backoffice.forms import day_start, optional_int, required_int
 from stockgate.http.backoffice.pages import AdminCall
-from stockgate.services.backoffice_queries import search_orders
+from stockgate.services.backoffice_queries import order_page, search_orders
 from stockgate.services.fulfilment import advance_order, cancel_order
-from stockgate.services.supplier_orders import show_order
 
 
 def listing(call: AdminCall) -> Response:
@@ -63,7 +62,8 @@ def next_steps(status: int) -> list[tuple[int, str]]:
 
 
 def detail(call: AdminCall) -> Response:
-    order = show_order(call.db, order_id=call.path_id())
+    found = order_page(call.db, order_id=call.path_id())
+    order = found.order
     f = order.fields
     subtotal = sum((line.unit_price * line.quantity for line in order.lines), Decimal(0))
     return call.render(
@@ -71,6 +71,7 @@ def detail(call: AdminCall) -> Response:
         title=f"Order {f['id']}",
         order=f,
         lines=order.lines,
+        models=found.models,
         history=order.history,
         subtotal=subtotal,
         steps=next_steps(f["status"]),
