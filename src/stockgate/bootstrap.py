@@ -14,7 +14,6 @@ from stockgate.domain.throttle import DEFAULT_BURST, DEFAULT_PER_SECOND, RateLim
 from stockgate.http.app import create_app as create_http_app
 from stockgate.http.context import DEFAULT_MAX_BODY, AppContext, Background
 from stockgate.outbound.webhook_sender import HttpSender
-from stockgate.services.ports import Database
 from stockgate.services.webhook_delivery import Deliverer, DeliverySettings, DeliveryWorker
 from stockgate.storage.database import SqlDatabase
 from stockgate.storage.engine import DEFAULT_URL, make_engine
@@ -95,9 +94,10 @@ class Runtime:
 
     config: Config
     engine: Engine
-    db: Database
+    db: SqlDatabase
 
     def close(self) -> None:
+        self.db.close()
         self.engine.dispose()
 
 

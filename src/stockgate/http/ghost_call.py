@@ -45,8 +45,13 @@ class GhostCall:
     path_params: dict[str, str]
     query: dict[str, str]
     method: str = "GET"
-    base_url: str = ""  # scheme://host[:port] the request came to, for links in answers
     metrics: Metrics | None = None
+    request: Request | None = None
+
+    @cached_property
+    def base_url(self) -> str:
+        """scheme://host[:port] the request came to, for links in answers (built only when needed)."""
+        return "" if self.request is None else str(self.request.base_url).rstrip("/")
 
     @cached_property
     def request_format(self) -> Format | None:
@@ -116,7 +121,7 @@ def _call(ctx: AppContext, request: Request, body: bytes, endpoint: Endpoint) ->
     principal = authenticate(ctx.db, api_key=api_key, password=password, address=address, now=ctx.clock())
     limiter: RateLimiter = request.app.state.limiter
     admission = limiter.admit(principal.account_id)
-    query = dict(request.query_params)
+    query = dict(request.query_params) if request.scope["query_string"] else {}
     path_params = dict(request.path_params)
     for name, value in path_params.items():
         if "\x00" in value:  # no key or id contains one; PostgreSQL could not even compare it
@@ -131,8 +136,8 @@ def _call(ctx: AppContext, request: Request, body: bytes, endpoint: Endpoint) ->
         path_params=path_params,
         query=query,
         method=request.method,
-        base_url=str(request.base_url).rstrip("/"),
         metrics=request.app.state.metrics,
+        request=request,
     )
     response = endpoint(call)
     if admission is not None:

@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.pool import QueuePool
 
 from stockgate.services.ports import Busy, Tx
 from stockgate.storage.accounts_repo import SqlAccounts
@@ -84,6 +85,12 @@ class SqlDatabase:
         self._file_lock = sqlite_write_lock(engine)  # the same queue across processes
         # Made once: options set per connection copy the connection on every transaction.
         self._writer = engine.execution_options(**{WRITE_OPTION: True})
+        # SQLite: connections kept open between transactions, one list for readers and one for
+        # writers. Taking one from the pool and giving it back cost as much as a query
+        # (bench/README.md); a file database has no server to lose the connection in between.
+        # PostgreSQL keeps the pool's checkout, whose pre-ping notices a restarted server.
+        self._idle: dict[bool, list[Connection]] | None = {False: [], True: []} if is_sqlite(engine) else None
+        self._keep = max(1, engine.pool.size() // 2) if isinstance(engine.pool, QueuePool) else 1
 
     def write(self, work: Callable[[Tx], T]) -> T:
         if self._write_mutex is None:
@@ -106,12 +113,40 @@ class SqlDatabase:
             with connection.begin():
                 yield SqlTx(connection)
 
+    def close(self) -> None:
+        """Close the connections kept between transactions (the engine's pool closes the rest)."""
+        if self._idle is not None:
+            for kept in self._idle.values():
+                while kept:
+                    kept.pop().close()
+
+    def _checkout(self, write: bool) -> Connection:
+        if self._idle is not None:
+            try:
+                return self._idle[write].pop()
+            except IndexError:
+                pass
+        return (self._writer if write else self.engine).connect()
+
+    def _transaction(self, work: Callable[[Tx], T], write: bool) -> T:
+        connection = self._checkout(write)
+        try:
+            with connection.begin():
+                result = work(SqlTx(connection))
+        except BaseException:
+            connection.close()  # back to the pool, which resets it; the next one starts clean
+            raise
+        kept = None if self._idle is None else self._idle[write]
+        if kept is not None and len(kept) < self._keep:
+            kept.append(connection)
+        else:
+            connection.close()
+        return result
+
     def _run(self, work: Callable[[Tx], T], *, write: bool) -> T:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                engine = self._writer if write else self.engine
-                with engine.connect() as connection, connection.begin():
-                    return work(SqlTx(connection))
+                return self._transaction(work, write)
             except DBAPIError as error:
                 sqlstate = _sqlstate(error)
                 if sqlstate in RETRYABLE_SQLSTATES and attempt < MAX_ATTEMPTS:
