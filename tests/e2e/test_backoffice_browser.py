@@ -29,9 +29,10 @@ from stockgate.services.return_requests import open_return
 from stockgate.services.return_workflow import get_return
 from stockgate.services.supplier_stock import list_reservations
 from tests.conftest import ENGINES
-from tests.support.backoffice import ADMIN_EMAIL, ADMIN_PASSWORD, dropship, lock, principal
+from tests.support.backoffice import ADMIN_EMAIL, ADMIN_PASSWORD, dropship, principal
 from tests.support.pg_server import Databases
 from tests.support.server_process import running_stockgate
+from tests.support.supplier import lock
 
 pytestmark = pytest.mark.browser
 
