@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.testclient import TestClient
+
+from tests.conftest import Shop
+
 DROPSHIP = "/restful/ghost/orders/0/dropshipping"
 ACQUIRE = "/restful/ghost/supplierorder/acquire"
 STATUS_BY_ID = "/restful/ghost/clientorders/serverkey/{}"
@@ -54,6 +58,12 @@ def seed_xml(
 </order>
 </order_list>
 </root>"""
+
+
+def lock_over_http(http: TestClient, shop: Shop, sid: int, quantity: int) -> None:
+    """E3 `lock` of one model, as a shop sends it; it must succeed."""
+    body = {"operations": [{"type": "lock", "models": [{"stock_id": sid, "quantity": quantity}]}]}
+    assert http.post(SOLD, json=body, auth=shop.auth, headers=JSON).status_code == 200
 
 
 def seed_recipient() -> dict[str, Any]:
