@@ -13,15 +13,18 @@ from sqlalchemy.exc import IntegrityError
 from stockgate.domain.dates import utc_now
 from stockgate.domain.errors import Conflict, NotFound
 from stockgate.services.ports import AccountRow, Credentials
+from stockgate.storage.prepared import Prepared
 from stockgate.storage.tables import accounts, reservation_lines
 
 _ROW_COLUMNS = [accounts.c[name] for name in AccountRow.__dataclass_fields__]
 # Hot statements are built once: building a statement costs more than running it (bench/README.md).
-_CREDENTIALS = select(
-    accounts.c.id, accounts.c.password_hash, accounts.c.enabled, accounts.c.reservation_id
-).where(accounts.c.api_key_hash == bindparam("key_hash"))
-_LOCK = select(*_ROW_COLUMNS).where(accounts.c.id == bindparam("account_id")).with_for_update()
-_ADD_CREDIT = (
+_CREDENTIALS = Prepared(
+    select(accounts.c.id, accounts.c.password_hash, accounts.c.enabled, accounts.c.reservation_id).where(
+        accounts.c.api_key_hash == bindparam("key_hash")
+    )
+)
+_LOCK = Prepared(select(*_ROW_COLUMNS).where(accounts.c.id == bindparam("account_id")).with_for_update())
+_ADD_CREDIT = Prepared(
     accounts.update()
     .where(accounts.c.id == bindparam("account_id"))
     .values(ecredit=accounts.c.ecredit + bindparam("delta", type_=accounts.c.ecredit.type))
@@ -34,11 +37,11 @@ class SqlAccounts:
         self._c = connection
 
     def credentials(self, api_key_hash: str) -> Credentials | None:
-        row = self._c.execute(_CREDENTIALS, {"key_hash": api_key_hash}).first()
+        row = _CREDENTIALS.first(self._c, {"key_hash": api_key_hash})
         return None if row is None else Credentials(int(row[0]), str(row[1]), bool(row[2]), row[3])
 
     def lock(self, account_id: int) -> AccountRow:
-        row = self._c.execute(_LOCK, {"account_id": account_id}).first()
+        row = _LOCK.first(self._c, {"account_id": account_id})
         if row is None:
             raise NotFound("account", account_id)
         return _account(row)
@@ -62,8 +65,10 @@ class SqlAccounts:
 
     def add_credit(self, account_id: int, delta: Decimal) -> Decimal:
         """Add `delta` to the balance; the CHECK constraint refuses a negative result."""
-        result = self._c.execute(_ADD_CREDIT, {"account_id": account_id, "delta": delta})
-        return Decimal(result.scalar_one())
+        row = _ADD_CREDIT.first(self._c, {"account_id": account_id, "delta": delta})
+        if row is None:
+            raise NotFound("account", account_id)
+        return Decimal(row[0])
 
     def listing(self) -> list[tuple[AccountRow, int]]:
         """Every account with the number of units it holds locked."""

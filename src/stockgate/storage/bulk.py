@@ -8,15 +8,17 @@ instant still becomes what the engine stores), and the rows go straight to the d
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection, Dialect
 
-from stockgate.storage.upsert import upsert
+from stockgate.storage.prepared import Prepared
+from stockgate.storage.upsert import prepared_upsert, upsert
 
-# Below this many rows the ordinary path is as fast and keeps SQLAlchemy's checks.
+# Below this many rows a Prepared statement (storage/prepared.py) is as fast.
 THRESHOLD = 50
 
 _Plan = tuple[str, bool, list[tuple[str, Callable[[Any], Any] | None]]]
@@ -59,8 +61,8 @@ def _run(
     if not rows:
         return
     if len(rows) < THRESHOLD:
-        statement = table.insert() if keys is None else upsert(connection, table, keys, keep)
-        connection.execute(statement, list(rows))
+        small = _insert(table) if keys is None else prepared_upsert(connection, table, keys, keep)
+        small.many(connection, rows)
         return
     sql, positional, processors = _plan(connection, table, tuple(rows[0]), keys, keep)
     if positional:
@@ -71,6 +73,11 @@ def _run(
         connection.exec_driver_sql(
             sql, [{n: f(row[n]) if f else row[n] for n, f in processors} for row in rows]
         )
+
+
+@functools.lru_cache(maxsize=64)
+def _insert(table: Table) -> Prepared:
+    return Prepared(table.insert())
 
 
 def _plan(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Row, bindparam, exists, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.engine import Connection
 
 from stockgate.domain.carriers import Carrier
+from stockgate.storage.prepared import Prepared
 from stockgate.storage.tables import account_carriers, carriers
 from stockgate.storage.upsert import upsert
 
@@ -21,7 +23,7 @@ _OWN = (
 _EVERYONE = select(carriers, carriers.c.cost.label("own_cost")).where(
     ~exists().where(account_carriers.c.account_id == bindparam("account_id"))
 )
-_FOR_ACCOUNT = _OWN.union_all(_EVERYONE).order_by("id")
+_FOR_ACCOUNT = Prepared(_OWN.union_all(_EVERYONE).order_by("id"))
 
 
 class SqlCarriers:
@@ -33,7 +35,7 @@ class SqlCarriers:
         return [_carrier(row, row.cost) for row in rows]
 
     def for_account(self, account_id: int) -> list[Carrier]:
-        rows = self._c.execute(_FOR_ACCOUNT, {"account_id": account_id}).all()
+        rows = _FOR_ACCOUNT.rows(self._c, {"account_id": account_id})
         return [_carrier(row, row.own_cost) for row in rows]
 
     def upsert(self, carrier: Carrier) -> None:
@@ -67,14 +69,13 @@ class SqlCarriers:
         return [(int(cid), cost) for cid, cost in rows]
 
 
-def _carrier(row: Row[tuple[object, ...]], cost: object) -> Carrier:
-    m = row._mapping
-    countries = frozenset(c for c in str(m["countries"]).split(",") if c)
+def _carrier(row: Any, cost: object) -> Carrier:
+    countries = frozenset(c for c in str(row.countries).split(",") if c)
     return Carrier(
-        id=int(m["id"]),
-        name=str(m["name"]),
+        id=int(row.id),
+        name=str(row.name),
         cost=cost,  # type: ignore[arg-type]
         countries=countries,
-        max_weight=m["max_weight"],
-        is_default=bool(m["is_default"]),
+        max_weight=row.max_weight,
+        is_default=bool(row.is_default),
     )

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 
 from stockgate.services.ports import HistoryEntry, OrderDetail, OrderLine, OrderState, OrderStatusRow
 from stockgate.storage.lengths import check_lengths
+from stockgate.storage.prepared import Prepared
 from stockgate.storage.tables import accounts, ledger, order_lines, orders
 
 _STATUS_COLUMNS = (
@@ -40,11 +41,13 @@ _STATE_COLUMNS = (
 )
 
 
-_ID_BY_KEY = select(orders.c.id).where(
-    orders.c.account_id == bindparam("account_id"), orders.c.key == bindparam("key")
+_ID_BY_KEY = Prepared(
+    select(orders.c.id).where(
+        orders.c.account_id == bindparam("account_id"), orders.c.key == bindparam("key")
+    )
 )
-_INSERT = insert(orders).returning(orders.c.id)
-_INSERT_LINES = insert(order_lines)
+_INSERT = Prepared(insert(orders).returning(orders.c.id))
+_INSERT_LINES = Prepared(insert(order_lines))
 
 
 class SqlOrders:
@@ -52,15 +55,17 @@ class SqlOrders:
         self._c = connection
 
     def id_by_key(self, account_id: int, key: str) -> int | None:
-        found = self._c.execute(_ID_BY_KEY, {"account_id": account_id, "key": key}).scalar()
-        return None if found is None else int(found)
+        found = _ID_BY_KEY.first(self._c, {"account_id": account_id, "key": key})
+        return None if found is None else int(found[0])
 
     def insert(self, values: Mapping[str, Any]) -> int:
         check_lengths(orders, values)
-        return int(self._c.execute(_INSERT, dict(values)).scalar_one())
+        row = _INSERT.first(self._c, values)
+        assert row is not None  # RETURNING answers the row inserted
+        return int(row[0])
 
     def insert_lines(self, order_id: int, lines: Sequence[Mapping[str, Any]]) -> None:
-        self._c.execute(_INSERT_LINES, [{"order_id": order_id, **line} for line in lines])
+        _INSERT_LINES.many(self._c, [{"order_id": order_id, **line} for line in lines])
 
     def status(
         self, account_id: int, *, order_id: int | None = None, key: str | None = None

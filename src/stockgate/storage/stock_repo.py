@@ -14,12 +14,14 @@ from sqlalchemy.engine import Connection
 from stockgate.domain.dates import utc_now
 from stockgate.domain.errors import Conflict, UnknownStockId
 from stockgate.services.ports import ReservedModel, StockChange, StockLine
+from stockgate.storage.bulk import padded
+from stockgate.storage.prepared import Prepared
 from stockgate.storage.tables import accounts, models, reservation_lines
-from stockgate.storage.upsert import upsert
+from stockgate.storage.upsert import prepared_upsert
 
 _mine = reservation_lines.alias("mine")
 
-_LINES = (
+_LINES = Prepared(
     select(
         models.c.id,
         models.c.on_hand,
@@ -38,7 +40,7 @@ _LINES = (
     .with_for_update(of=models)
 )
 
-_MOVE = (
+_MOVE = Prepared(
     models.update()
     .where(models.c.id == bindparam("b_id"))
     .values(
@@ -55,7 +57,7 @@ _RESERVATION_COLUMNS = (
 )
 
 
-_HELD = (
+_HELD = Prepared(
     select(*_RESERVATION_COLUMNS)
     .join(models, models.c.id == reservation_lines.c.stock_id)
     .where(reservation_lines.c.account_id == bindparam("account_id"))
@@ -71,12 +73,14 @@ _NAMED_NOT_HELD = select(models.c.id, literal(0), models.c.on_hand - models.c.lo
         reservation_lines.c.stock_id == models.c.id,
     ),
 )
-_HELD_AND_NAMED = union_all(
-    select(*_RESERVATION_COLUMNS)
-    .join(models, models.c.id == reservation_lines.c.stock_id)
-    .where(reservation_lines.c.account_id == bindparam("account_id")),
-    _NAMED_NOT_HELD,
-).order_by(literal_column("1"))
+_HELD_AND_NAMED = Prepared(
+    union_all(
+        select(*_RESERVATION_COLUMNS)
+        .join(models, models.c.id == reservation_lines.c.stock_id)
+        .where(reservation_lines.c.account_id == bindparam("account_id")),
+        _NAMED_NOT_HELD,
+    ).order_by(literal_column("1"))
+)
 
 
 class SqlStock:
@@ -84,7 +88,9 @@ class SqlStock:
         self._c = connection
 
     def lines_for_update(self, account_id: int, stock_ids: Iterable[int]) -> dict[int, StockLine]:
-        rows = self._c.execute(_LINES, {"account_id": account_id, "stock_ids": sorted(set(stock_ids))})
+        # Padded: each IN list length is a statement of its own (compiled and prepared once).
+        ids = padded(sorted(set(stock_ids)))
+        rows = _LINES.rows(self._c, {"account_id": account_id, "stock_ids": ids})
         return {row[0]: StockLine(*row) for row in rows}
 
     def apply(self, account_id: int, changes: Sequence[StockChange]) -> None:
@@ -95,14 +101,14 @@ class SqlStock:
             if c.on_hand_delta or c.locked_delta
         ]
         if moves:
-            self._c.execute(_MOVE, moves)
+            _MOVE.many(self._c, moves)
         kept = [
             {"account_id": account_id, "stock_id": c.stock_id, "quantity": c.mine_after}
             for c in changes
             if c.locked_delta and c.mine_after > 0
         ]
         if kept:
-            self._c.execute(upsert(self._c, reservation_lines, ["account_id", "stock_id"]), kept)
+            prepared_upsert(self._c, reservation_lines, ["account_id", "stock_id"]).many(self._c, kept)
         gone = [c.stock_id for c in changes if c.locked_delta and c.mine_after == 0]
         if gone:
             self._c.execute(
@@ -114,9 +120,9 @@ class SqlStock:
     def reservation(self, account_id: int, also: Iterable[int] = ()) -> list[ReservedModel]:
         extra = sorted(set(also))
         if not extra:
-            rows = self._c.execute(_HELD, {"account_id": account_id}).all()
+            rows = _HELD.rows(self._c, {"account_id": account_id})
         else:
-            rows = self._c.execute(_HELD_AND_NAMED, {"account_id": account_id, "also": extra}).all()
+            rows = _HELD_AND_NAMED.rows(self._c, {"account_id": account_id, "also": padded(extra)})
         return [ReservedModel(int(r[0]), int(r[1]), int(r[2])) for r in rows]
 
     def set_on_hand(self, stock_id: int, quantity: int) -> int:
@@ -142,7 +148,7 @@ class SqlStock:
         held = [(int(r[0]), int(r[1])) for r in self._c.execute(query.order_by(reservation_lines.c.stock_id))]
         if held:
             # Lock the models first, in id order, like every other writer.
-            self._c.execute(_LINES, {"account_id": account_id, "stock_ids": [s for s, _ in held]})
+            self.lines_for_update(account_id, [s for s, _ in held])
             self.apply(account_id, [StockChange(s, 0, -q, 0) for s, q in held])
         return held
 

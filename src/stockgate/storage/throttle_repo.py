@@ -13,6 +13,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from stockgate.domain.throttle import RateLimit
 from stockgate.services.ports import Bucket, Credentials, FailureCounter, Gate, LockedOutKey
+from stockgate.storage.prepared import Prepared
 from stockgate.storage.tables import accounts, auth_failures, rate_buckets
 
 
@@ -26,7 +27,8 @@ class SqlAuthThrottle:
 
     def gate(self, api_key_hash: str, address: str) -> Gate:
         """The key's credentials and the later lockout of key and address, in one statement."""
-        row = self._c.execute(_GATE, {"key_hash": api_key_hash, "address": address}).one()
+        row = _GATE.first(self._c, {"key_hash": api_key_hash, "address": address})
+        assert row is not None  # an aggregate over the key's rows: always one row
         credentials = None
         if row[0] is not None:
             credentials = Credentials(int(row[0]), str(row[1]), bool(row[2]), row[3])
@@ -119,7 +121,7 @@ def _gate() -> Any:
 
 
 # Every request runs it: built once (building it cost more than running it, bench/README.md).
-_GATE = _gate()
+_GATE = Prepared(_gate())
 
 
 class SqlRateBuckets:

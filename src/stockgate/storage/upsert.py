@@ -10,6 +10,20 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.dml import Insert
 
+from stockgate.storage.prepared import Prepared
+
+
+def prepared_upsert(
+    connection: Connection, table: Table, keys: Sequence[str], keep: Sequence[str] = ()
+) -> Prepared:
+    """upsert() as a Prepared statement (storage/prepared.py), one per dialect and shape."""
+    return _prepared(connection.dialect.name, table, tuple(keys), tuple(keep))
+
+
+@functools.lru_cache(maxsize=64)
+def _prepared(dialect_name: str, table: Table, keys: tuple[str, ...], keep: tuple[str, ...]) -> Prepared:
+    return Prepared(_upsert(dialect_name, table, keys, keep))
+
 
 def upsert(connection: Connection, table: Table, keys: Sequence[str], keep: Sequence[str] = ()) -> Insert:
     """A statement that inserts its parameter rows, updating the other columns where `keys` exist.

@@ -1,0 +1,186 @@
+"""The hot statements, compiled once per database and run straight through the driver's cursor.
+
+`connection.execute(statement, params)` costs 60-200 us of SQLAlchemy's own work per statement here
+(cache key, parameter and result processing, execution context, result object) against 3-90 us for the
+driver and the database together; an order runs eleven statements (bench/README.md has the figures).
+A `Prepared` statement is compiled once per dialect (and per length of each IN list) into the SQL text,
+the order of its parameters with each one's bind processor, and the result columns with their result
+processors, so Money, instants and the rest read and write exactly as through Core.
+
+What still goes through SQLAlchemy: the transaction (the statement runs on the connection of the open
+`begin()`), the `before_cursor_execute` / `after_cursor_execute` events (the SQL counts of the tests and
+the benchmark's recording see these statements as they see any other), and errors, which are wrapped
+by the connection's own handler into the same `sqlalchemy.exc` classes (so retries and the unique
+constraint checks behave alike). Outside a transaction it falls back to `connection.execute`.
+
+It leans on three non-public parts of SQLAlchemy 2.1 (`_result_columns`, `_cached_*_processor`,
+`Connection._handle_dbapi_exception`); the tests of every repository, on both databases, cover them.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Insert
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import Executable
+
+Processor = Callable[[Any], Any] | None
+Params = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """One parameter of the SQL text: where its value comes from and how the driver wants it."""
+
+    name: str  # as the SQL text names it (pyformat) or for the event listeners (positional)
+    source: str | None  # the caller's parameter, or None for a value fixed in the statement
+    index: int | None  # the position in an IN list's values
+    constant: Any
+    processor: Processor
+
+    def value(self, params: Params) -> Any:
+        if self.source is None:
+            found = self.constant
+        elif self.index is None:
+            found = params[self.source]
+        else:
+            found = params[self.source][self.index]
+        return found if self.processor is None else self.processor(found)
+
+
+class _Context:
+    """What the execution events are given as context: the parameter names of positional SQL."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.compiled = self
+        self.positiontup = names
+
+
+@dataclass(frozen=True)
+class _Plan:
+    sql: str
+    positional: bool
+    slots: tuple[_Slot, ...]
+    row: Callable[..., tuple[Any, ...]] | None  # None: the statement answers no rows
+    results: tuple[Processor, ...]
+    context: _Context
+
+    def arguments(self, params: Params) -> Any:
+        if self.positional:
+            return tuple([slot.value(params) for slot in self.slots])
+        return {slot.name: slot.value(params) for slot in self.slots}
+
+    def shape(self, raw: Sequence[Any]) -> tuple[Any, ...]:
+        assert self.row is not None
+        return self.row(
+            *[value if f is None else f(value) for f, value in zip(self.results, raw, strict=True)]
+        )
+
+
+class Prepared:
+    """A Core statement (built once, at import) run through the driver; see the module docstring."""
+
+    def __init__(self, statement: Executable) -> None:
+        self.statement = statement
+        # An INSERT without explicit values is compiled for the columns a call gives, as Core does.
+        self._by_columns = isinstance(statement, Insert)
+        self._compiled: dict[tuple[str, tuple[str, ...], bool], SQLCompiler] = {}
+        self._plans: dict[tuple[str, tuple[str, ...], bool, tuple[int, ...]], _Plan] = {}
+
+    def rows(self, connection: Connection, params: Params) -> list[Any]:
+        """Every row the statement answers (tuples that also name their columns)."""
+        if not connection.in_transaction():
+            return list(connection.execute(self.statement, dict(params)))
+        plan = self._plan(connection.dialect, params, many=False)
+        fetched = self._execute(connection, plan, plan.arguments(params), many=False)
+        return [plan.shape(raw) for raw in fetched]
+
+    def first(self, connection: Connection, params: Params) -> Any | None:
+        found = self.rows(connection, params)
+        return found[0] if found else None
+
+    def run(self, connection: Connection, params: Params) -> None:
+        """Execute a statement that answers nothing."""
+        self.rows(connection, params)
+
+    def many(self, connection: Connection, rows: Sequence[Params]) -> None:
+        """Execute once per row (executemany); every row carries the same keys and IN list lengths."""
+        if not rows:
+            return
+        if not connection.in_transaction():
+            connection.execute(self.statement, [dict(row) for row in rows])
+            return
+        plan = self._plan(connection.dialect, rows[0], many=True)
+        self._execute(connection, plan, [plan.arguments(row) for row in rows], many=True)
+
+    def _execute(self, connection: Connection, plan: _Plan, arguments: Any, *, many: bool) -> list[Any]:
+        cursor = connection.connection.cursor()
+        try:
+            dispatch = connection.dispatch
+            if dispatch.before_cursor_execute:
+                dispatch.before_cursor_execute(connection, cursor, plan.sql, arguments, plan.context, many)
+            if many:
+                cursor.executemany(plan.sql, arguments)
+            else:
+                cursor.execute(plan.sql, arguments)
+            fetched = list(cursor.fetchall()) if plan.row is not None else []
+            if dispatch.after_cursor_execute:
+                dispatch.after_cursor_execute(connection, cursor, plan.sql, arguments, plan.context, many)
+            return fetched
+        except Exception as error:  # the connection's own handler wraps it (and may invalidate)
+            connection._handle_dbapi_exception(error, plan.sql, arguments, cursor, None)
+        finally:
+            cursor.close()
+
+    def _plan(self, dialect: Dialect, params: Params, *, many: bool) -> _Plan:
+        columns = tuple(params) if self._by_columns else ()
+        compiled = self._compiled.get((dialect.name, columns, many))
+        if compiled is None:
+            # for_executemany: no implicit RETURNING of the new id (PostgreSQL adds one otherwise).
+            made = self.statement.compile(  # type: ignore[attr-defined]
+                dialect=dialect, column_keys=list(columns) or None, for_executemany=many
+            )
+            compiled = self._compiled[(dialect.name, columns, many)] = made
+        lengths = tuple(len(params[name]) for name, bind in compiled.binds.items() if bind.expanding)
+        key = (dialect.name, columns, many, lengths)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = _make_plan(compiled, dialect, params)
+        return plan
+
+
+def _make_plan(compiled: SQLCompiler, dialect: Dialect, params: Params) -> _Plan:
+    state = compiled.construct_expanded_state(dict(params))
+    positional = bool(compiled.positional)
+    names = list(state.positiontup or ()) if positional else list(state.parameters)
+    origin = {
+        expanded: (base, index)
+        for base, found in state.parameter_expansion.items()
+        for index, expanded in enumerate(found)
+    }
+    slots = []
+    for name in names:
+        base, index = origin.get(name, (name, None))
+        bind = compiled.binds[base]
+        given = base in params
+        processor = bind.type._cached_bind_processor(dialect)
+        slots.append(
+            _Slot(name, base if given else None, index, None if given else state.parameters[name], processor)
+        )
+    columns = compiled._result_columns
+    row = None
+    results: tuple[Processor, ...] = ()
+    if columns:
+        row = _named_rows([c.keyname for c in columns])
+        results = tuple(c.type._cached_result_processor(dialect, None) for c in columns)
+    return _Plan(state.statement, positional, tuple(slots), row, results, _Context(names))
+
+
+def _named_rows(names: list[str]) -> Callable[..., tuple[Any, ...]]:
+    """A tuple class whose rows also answer by column name, as Core's rows do."""
+    return namedtuple("Row", names, rename=True)
