@@ -23,8 +23,10 @@ from stockgate.http.openapi_admin import admin_section
 from stockgate.http.openapi_catalog import catalog_section
 from stockgate.http.openapi_ghost import ghost_section
 from stockgate.http.openapi_returns import returns_section
+from stockgate.http.webhook_metrics import WebhookCollector
 from stockgate.services.health import database_ready
 from stockgate.services.rate_limits import RateLimiter
+from stockgate.services.webhook_metrics import webhook_report
 
 
 async def healthz(_request: Request) -> Response:
@@ -70,6 +72,7 @@ def openapi_route(document: dict[str, object]) -> Route:
 def create_app(ctx: AppContext) -> Starlette:
     """A Starlette app serving everything stockgate answers over HTTP, bound to `ctx`."""
     metrics = Metrics()
+    metrics.add_collector(WebhookCollector(lambda: webhook_report(ctx.db)))
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),

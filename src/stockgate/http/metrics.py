@@ -13,6 +13,8 @@ from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
@@ -61,6 +63,13 @@ class Metrics:
             "stockgate_rate_limited_requests", "Requests refused by an account's rate limit.", registry=r
         )
         self._latency_children: dict[tuple[str, str, int], Any] = {}
+        self._collectors: list[Collector] = []
+
+    def add_collector(self, collector: Collector) -> None:
+        """A collector computing its figures at scrape time (from the database, say): reported as is,
+        never added up per worker."""
+        self.registry.register(collector)
+        self._collectors.append(collector)
 
     def observe_request(self, route: str, method: str, status: int, seconds: float) -> None:
         key = (route, method, status)
@@ -95,6 +104,8 @@ class Metrics:
         if os.environ.get(MULTIPROCESS_VARIABLE):
             registry = CollectorRegistry()
             MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+            for collector in self._collectors:
+                registry.register(collector)
             return bytes(generate_latest(registry))
         return bytes(generate_latest(self.registry))
 
@@ -110,6 +121,7 @@ def metrics_endpoint(metrics: Metrics, token: str | None) -> Any:
                 return PlainTextResponse(
                     "metrics need a bearer token", status_code=401, headers={"WWW-Authenticate": "Bearer"}
                 )
-        return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
+        # In a thread: collectors may read the database, which must not stall the event loop.
+        return Response(await run_in_threadpool(metrics.render), media_type=CONTENT_TYPE_LATEST)
 
     return serve_metrics

@@ -4,7 +4,10 @@ The usual request costs one read: the key's account and any lockout in force com
 statement, and a password verified before in this process is recognised without argon2. Any other
 attempt waits for one of the process's few verification slots, then looks at the lockouts again
 before verifying: guesses queued behind the one that starts a lockout are refused, not verified, so
-a burst of concurrent guesses gets at most a slot's worth past the limit. Once a key or an address has
+a burst of concurrent guesses gets at most a slot's worth past the limit. Attempts arriving while the
+same password is being verified for the same key (a shop's first burst) wait for that verification
+and take its outcome instead of running argon2 again; they still take the slot and the second look,
+so a shared failure is counted and refused exactly like a verified one. Once a key or an address has
 used its free failures it is locked out for a time that doubles with each further failure
 (domain.throttle); while locked out nothing is verified, not even the right password, since answering
 it would let guessing go on at full speed. Successes never reset the count (an attacker holding one
@@ -29,9 +32,11 @@ from stockgate.domain.throttle import (
     lockout_seconds,
 )
 from stockgate.services.passwords import (
+    Flight,
     api_key_hash,
     dummy_hash,
     is_remembered,
+    password_flight,
     verification_slot,
     verify_password_in_slot,
 )
@@ -58,17 +63,49 @@ def authenticate(
     """The account whose key and password these are; AuthenticationFailed or LockedOut otherwise."""
     key_hash = api_key_hash(api_key)
     now_ms = int((time.time() if now is None else now) * 1000)
-    gate = _open_gate(db, key_hash, address, now_ms)
-    found = gate.credentials
-    if found is not None and found.enabled and is_remembered(found.password_hash, password):
-        return Principal(found.account_id, found.reservation_id, key_hash)
+    principal, stored = _remembered(db, key_hash, address, now_ms, password)
+    if principal is not None:
+        return principal
+    with password_flight(key_hash, stored, password) as flight:
+        if flight.leads:
+            return _verify(db, key_hash, address, now_ms, password, flight)
+    # Another request verified this very password against this very hash while this one waited: a
+    # success is remembered now; a failure is taken as this request's own (counted, no second argon2).
+    principal, _ = _remembered(db, key_hash, address, now_ms, password)
+    if principal is not None:
+        return principal
+    return _verify(db, key_hash, address, now_ms, password, flight)
+
+
+def _remembered(
+    db: Database, key_hash: str, address: str, now_ms: int, password: str
+) -> tuple[Principal | None, str]:
+    """The principal when this password was verified before, and the hash a verification would use."""
+    found = _open_gate(db, key_hash, address, now_ms).credentials
+    if found is None:
+        # An unknown key is verified against a dummy hash: it costs what a wrong password costs.
+        return None, dummy_hash()
+    if found.enabled and is_remembered(found.password_hash, password):
+        return Principal(found.account_id, found.reservation_id, key_hash), found.password_hash
+    return None, found.password_hash
+
+
+def _verify(
+    db: Database, key_hash: str, address: str, now_ms: int, password: str, flight: Flight
+) -> Principal:
     with verification_slot():
         # While this request queued, another may have verified the same password or started a lockout.
         gate = _open_gate(db, key_hash, address, now_ms)
         found = gate.credentials
-        # An unknown key is verified against a dummy hash: it costs what a wrong password costs.
-        verified = verify_password_in_slot(found.password_hash if found else dummy_hash(), password)
-        if found is not None and found.enabled and verified:
+        stored = found.password_hash if found else dummy_hash()
+        if flight.outcome_for(stored) is False:
+            accepted = False  # the request this one followed failed with the same password and hash
+        else:
+            verified = verify_password_in_slot(stored, password)
+            accepted = found is not None and found.enabled and verified
+        if flight.leads:
+            flight.settle(stored, accepted)
+        if found is not None and accepted:
             return Principal(found.account_id, found.reservation_id, key_hash)
         subjects = [
             FailureCounter("addr", address[:64]),

@@ -141,6 +141,8 @@ class OrderBook:
         takes: Mapping[int, Take],
     ) -> None:
         """Queue `order.created`, and `order.confirmed` when the order was confirmed on creation."""
+        if not self.account.webhook_events:  # most accounts: no payload to build (publish would drop it)
+            return
         sub = None if substatus is None else int(substatus)
         order = OrderSnapshot(order_id, draft.key, int(status), sub, now, None, None, None)
         lines = [(sid, t.quantity, self.stock[sid].taxable) for sid, t in sorted(takes.items())]

@@ -8,6 +8,11 @@ rotated key changes the stored hash, so nothing stale can be accepted.
 Each verification also takes argon2's 64 MiB of memory: only a few run at once per process, so a flood
 of wrong passwords queues instead of exhausting memory. An unknown API key is verified against a dummy
 hash with the same parameters, so it costs exactly what a wrong password costs.
+
+Requests arriving together with the same credentials (a shop's first burst after a restart) share one
+verification: the first leads a `password_flight`, the others wait for its outcome instead of each
+running argon2. Only a flight under way is shared, never a finished failure: the next identical attempt
+is verified again, at full price.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -32,6 +38,9 @@ _verified_lock = threading.Lock()
 _CACHE_LIMIT = 100_000
 VERIFY_SLOTS = max(2, os.cpu_count() or 2)
 _slots = threading.BoundedSemaphore(VERIFY_SLOTS)
+_counts_lock = threading.Lock()
+_dummy_lock = threading.Lock()
+_counts = {"argon2": 0, "following": 0}
 
 
 def hash_password(password: str) -> str:
@@ -47,9 +56,14 @@ def is_remembered(stored_hash: str, password: str) -> bool:
     return _token(stored_hash, password) in _verified
 
 
-@functools.cache
 def dummy_hash() -> str:
     """A hash no password matches, made like real ones: verifying against it costs the same time."""
+    with _dummy_lock:  # made once: concurrent first calls must agree on it (flights are keyed by it)
+        return _make_dummy_hash()
+
+
+@functools.cache
+def _make_dummy_hash() -> str:
     return _hasher.hash(secrets.token_urlsafe(32))
 
 
@@ -71,6 +85,7 @@ def verify_password_in_slot(stored_hash: str, password: str) -> bool:
     token = _token(stored_hash, password)
     if token in _verified:
         return True
+    _count("argon2", 1)
     try:
         _hasher.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
@@ -80,6 +95,79 @@ def verify_password_in_slot(stored_hash: str, password: str) -> bool:
             _verified.clear()
         _verified.add(token)
     return True
+
+
+@dataclass(eq=False)
+class Flight:
+    """One verification of a password against a stored hash, shared by the requests that arrive while
+    it runs. The leader verifies and settles it; followers read `outcome_for` once it is done."""
+
+    stored_hash: str
+    leads: bool = True
+    done: threading.Event = field(default_factory=threading.Event)
+    _settled: tuple[str, bool] | None = None
+
+    def settle(self, stored_hash: str, accepted: bool) -> None:
+        """The leader's outcome, with the hash it actually verified against (it may have changed)."""
+        self._settled = (stored_hash, accepted)
+
+    def outcome_for(self, stored_hash: str) -> bool | None:
+        """The leader's outcome against this hash; None when it verified another one or gave up."""
+        if self._settled is None or self._settled[0] != stored_hash:
+            return None
+        return self._settled[1]
+
+    def follower(self) -> Flight:
+        """What a request that waited for this flight holds once it is done."""
+        return Flight(self.stored_hash, leads=False, _settled=self._settled)
+
+
+_flights: dict[tuple[str, str, bytes], Flight] = {}
+_flights_lock = threading.Lock()
+
+
+@contextmanager
+def password_flight(subject: str, stored_hash: str, password: str) -> Iterator[Flight]:
+    """Lead the verification of `password` against `stored_hash`, or wait for the one under way and
+    follow it. `subject` is part of the key (the API key's hash): unknown keys, which all verify
+    against the dummy hash, share flights only with the same key, like real accounts do."""
+    key = (subject, *_token(stored_hash, password))
+    with _flights_lock:
+        leading = _flights.get(key)
+        if leading is None:
+            leading = _flights[key] = Flight(stored_hash)
+            follows = False
+        else:
+            follows = True
+    if follows:
+        _count("following", 1)
+        try:
+            leading.done.wait()
+        finally:
+            _count("following", -1)
+        yield leading.follower()
+        return
+    try:
+        yield leading
+    finally:
+        with _flights_lock:
+            del _flights[key]
+        leading.done.set()
+
+
+def _count(name: str, delta: int) -> None:
+    with _counts_lock:
+        _counts[name] += delta
+
+
+def argon2_runs() -> int:
+    """How many argon2 verifications this process has run (remembered or shared ones run none)."""
+    return _counts["argon2"]
+
+
+def flight_followers() -> int:
+    """How many requests are waiting right now for another's verification of the same password."""
+    return _counts["following"]
 
 
 def new_api_key() -> str:

@@ -22,7 +22,8 @@ from datetime import datetime, timedelta
 from stockgate.domain.dates import utc_now
 from stockgate.domain.webhook_signature import SIGNATURE_HEADER, signature_header
 from stockgate.domain.webhooks import RetryPolicy
-from stockgate.services.ports import Database
+from stockgate.services.ports import Database, Tx
+from stockgate.services.webhook_metrics import GAVE_UP, attempt_counter
 from stockgate.services.webhook_ports import DueDelivery, Outcome, Sender
 
 log = logging.getLogger(__name__)
@@ -139,17 +140,24 @@ class Deliverer:
 
     def _record(self, due: DueDelivery, outcome: Outcome, result: Round) -> None:
         now = self.clock()
+        # Every attempt made is counted, even when its lease had lapsed: the POST went out all the same.
+        counters = [attempt_counter(outcome)]
         if outcome.delivered:
-            kept = self.db.write(
-                lambda tx: tx.webhooks.record_delivered(due.id, due.lease_token, now, outcome.status or 0)
-            )
+
+            def work(tx: Tx) -> bool:
+                kept = tx.webhooks.record_delivered(due.id, due.lease_token, now, outcome.status or 0)
+                tx.webhooks.tally(counters)
+                return kept
+
+            kept = self.db.write(work)
             result.delivered += kept
         else:
             policy = self.settings.policy
             give_up = policy.gives_up(due.first_attempt_at or now, now)
             retry_at = None if give_up else now + policy.delay(due.attempts + 1, self.random_unit())
-            kept = self.db.write(
-                lambda tx: tx.webhooks.record_failure(
+
+            def fail(tx: Tx) -> bool:
+                kept = tx.webhooks.record_failure(
                     due.id,
                     due.lease_token,
                     now,
@@ -157,7 +165,10 @@ class Deliverer:
                     error=outcome.error,
                     retry_at=retry_at,
                 )
-            )
+                tx.webhooks.tally([*counters, GAVE_UP] if kept and give_up else counters)
+                return kept
+
+            kept = self.db.write(fail)
             if kept and give_up:
                 result.failed += 1
                 log.warning("webhook delivery failed for good", extra={"delivery": due.id})

@@ -96,6 +96,16 @@ class DeliveryFilter:
     limit: int = 100
 
 
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    """The outbox as an operator on call sees it."""
+
+    pending: int  # deliveries not yet delivered nor given up
+    retrying: int  # of which attempted at least once (the receiver is in trouble, or was)
+    oldest_pending_at: datetime | None  # when the oldest pending delivery's event was written
+    failed: int  # deliveries given up, kept until redelivered or pruned with their endpoint
+
+
 class WebhookStore(Protocol):
     def add_endpoint(self, values: Mapping[str, Any]) -> int: ...
     def endpoint(self, endpoint_id: int) -> Endpoint | None: ...
@@ -123,6 +133,9 @@ class WebhookStore(Protocol):
     def deliveries(self, where: DeliveryFilter) -> list[Delivery]: ...
     def redeliver(self, where: DeliveryFilter, now: datetime) -> int: ...
     def prune(self, delivered_before: datetime) -> int: ...
+    def tally(self, names: Sequence[str]) -> None: ...
+    def tallies(self) -> dict[str, int]: ...
+    def backlog(self) -> Backlog: ...
 
 
 @dataclass(frozen=True, slots=True)

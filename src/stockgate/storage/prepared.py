@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Insert
 from sqlalchemy.engine import Connection, Dialect
@@ -33,24 +33,13 @@ Processor = Callable[[Any], Any] | None
 Params = Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class _Slot:
-    """One parameter of the SQL text: where its value comes from and how the driver wants it."""
+class _Slot(NamedTuple):
+    """Where one parameter of the SQL text comes from, and how the driver wants it."""
 
-    name: str  # as the SQL text names it (pyformat) or for the event listeners (positional)
     source: str | None  # the caller's parameter, or None for a value fixed in the statement
-    index: int | None  # the position in an IN list's values
+    position: int | None  # in an IN list's values
     constant: Any
     processor: Processor
-
-    def value(self, params: Params) -> Any:
-        if self.source is None:
-            found = self.constant
-        elif self.index is None:
-            found = params[self.source]
-        else:
-            found = params[self.source][self.index]
-        return found if self.processor is None else self.processor(found)
 
 
 class _Context:
@@ -65,15 +54,23 @@ class _Context:
 class _Plan:
     sql: str
     positional: bool
-    slots: tuple[_Slot, ...]
+    names: tuple[str, ...]  # of the parameters, as the SQL text (pyformat) or the events know them
+    fetch: tuple[_Slot, ...]
     row: Callable[..., tuple[Any, ...]] | None  # None: the statement answers no rows
     results: tuple[Processor, ...]
     context: _Context
 
     def arguments(self, params: Params) -> Any:
-        if self.positional:
-            return tuple([slot.value(params) for slot in self.slots])
-        return {slot.name: slot.value(params) for slot in self.slots}
+        values = []
+        for source, position, constant, processor in self.fetch:
+            if source is None:
+                value = constant
+            elif position is None:
+                value = params[source]
+            else:
+                value = params[source][position]
+            values.append(value if processor is None else processor(value))
+        return tuple(values) if self.positional else dict(zip(self.names, values, strict=True))
 
     def shape(self, raw: Sequence[Any]) -> tuple[Any, ...]:
         assert self.row is not None
@@ -170,7 +167,7 @@ def _make_plan(compiled: SQLCompiler, dialect: Dialect, params: Params) -> _Plan
         given = base in params
         processor = bind.type._cached_bind_processor(dialect)
         slots.append(
-            _Slot(name, base if given else None, index, None if given else state.parameters[name], processor)
+            _Slot(base if given else None, index, None if given else state.parameters[name], processor)
         )
     columns = compiled._result_columns
     row = None
@@ -178,7 +175,7 @@ def _make_plan(compiled: SQLCompiler, dialect: Dialect, params: Params) -> _Plan
     if columns:
         row = _named_rows([c.keyname for c in columns])
         results = tuple(c.type._cached_result_processor(dialect, None) for c in columns)
-    return _Plan(state.statement, positional, tuple(slots), row, results, _Context(names))
+    return _Plan(state.statement, positional, tuple(names), tuple(slots), row, results, _Context(names))
 
 
 def _named_rows(names: list[str]) -> Callable[..., tuple[Any, ...]]:

@@ -402,3 +402,16 @@ Index(
     webhook_deliveries.c.id,
 )
 Index("ix_webhook_deliveries_event_id", webhook_deliveries.c.event_id)
+
+# --- Webhook metrics ------------------------------------------------------------------------------------
+
+# Counts of delivery attempts by outcome, kept in the database (migration 0002_webhook_metrics) because
+# deliveries run in any process (each server's worker thread, `stockgate webhooks deliver`) while
+# /metrics is answered by one: only the database sees them all. Only ever incremented.
+webhook_counters = Table(
+    "webhook_counters",
+    metadata,
+    Column("name", String(40), primary_key=True),  # "attempt.delivered", "gave_up", ...
+    Column("value", BigInteger, nullable=False, server_default="0"),
+    CheckConstraint("value >= 0", name="value_not_negative"),
+)

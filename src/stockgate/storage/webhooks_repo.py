@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from stockgate.domain.webhooks import MODEL_SOLD_OUT, split_events
 from stockgate.services.webhook_ports import (
+    Backlog,
     Delivery,
     DeliveryFilter,
     DueDelivery,
@@ -27,6 +28,7 @@ from stockgate.services.webhook_ports import (
     SoldOutWatch,
     Subscription,
 )
+from stockgate.storage import webhook_counts
 from stockgate.storage.tables import models, order_lines, orders, reservation_lines
 from stockgate.storage.webhook_queries import (
     DELIVERIES,
@@ -263,3 +265,14 @@ class SqlWebhooks:
         ).rowcount
         self._c.execute(ev.delete().where(~exists().where(d.c.event_id == ev.c.id)))
         return int(gone)
+
+    # --- metrics --------------------------------------------------------------------------------------
+
+    def tally(self, names: Sequence[str]) -> None:
+        webhook_counts.tally(self._c, names)
+
+    def tallies(self) -> dict[str, int]:
+        return webhook_counts.tallies(self._c)
+
+    def backlog(self) -> Backlog:
+        return webhook_counts.backlog(self._c)
