@@ -17,6 +17,7 @@ from stockgate.services.auth import Principal, authenticate
 from stockgate.services.carriers import add_carrier
 from stockgate.services.catalog_generate import generate_catalog
 from stockgate.services.catalog_import import import_products
+from stockgate.services.supplier_stock import set_stock
 from tests.support import pg_server
 from tests.support.pg_server import Databases, running_server
 
@@ -99,6 +100,14 @@ def catalog(runtime: Runtime) -> list[int]:
     add_carrier(runtime.db, carrier_id=20, name="UPS", cost=Decimal("7.50"), countries="IT,FR")
     add_carrier(runtime.db, carrier_id=30, name="Light", cost=Decimal("3.00"), max_weight=Decimal("1.000"))
     return [m.id for r in records for m in r.models]
+
+
+@pytest.fixture
+def stock(runtime: Runtime, catalog: list[int]) -> list[int]:
+    """Three models with on-hand 10, 5 and 0."""
+    for sid, quantity in zip(catalog[:3], (10, 5, 0), strict=True):
+        set_stock(runtime.db, stock_id=sid, quantity=quantity, actor="test")
+    return catalog[:3]
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ import pytest
 from starlette.testclient import TestClient
 
 from stockgate.bootstrap import Runtime, create_app
-from stockgate.services.supplier_stock import set_stock
 from stockgate_client import (
     Address,
     AuthenticationError,
@@ -81,14 +80,6 @@ def connect(app_transport: tuple[str, httpx.BaseTransport], fmt: str, shop: Shop
 @pytest.fixture
 def ghost(connect: ClientFactory) -> Client:
     return connect()
-
-
-@pytest.fixture
-def stock(runtime: Runtime, catalog: list[int]) -> list[int]:
-    """Three models with on-hand 10, 5 and 0."""
-    for stock_id, quantity in zip(catalog[:3], (10, 5, 0), strict=True):
-        set_stock(runtime.db, stock_id=stock_id, quantity=quantity, actor="test")
-    return catalog[:3]
 
 
 def _order(key: str, items: dict[int, int], country: str = "IT") -> DropshipOrder:

@@ -14,34 +14,10 @@ from stockgate_client import Client, Retries
 from stockgate_client.cli import commands
 from tests.client import ghost_samples as samples
 from tests.client.conftest import FakeServer
+from tests.support.orders import seed_json
 
 ENV = {"STOCKGATE_URL": "http://ghost.test", "STOCKGATE_API_KEY": "key", "STOCKGATE_PASSWORD": "pw"}
-SEED_ORDER = {
-    "order_list": [
-        {
-            "key": "2357",
-            "date": "2021/02/02 23:59:59 +0000",
-            "carrierId": "20",
-            "recipient_details": {
-                "recipient": "ACME srl",
-                "cfpiva": "12345558",
-                "customer_key": "7777",
-                "address": {
-                    "street_type": "Via",
-                    "street_name": "Roma",
-                    "address_number": "1",
-                    "zip": "10100",
-                    "city": "TORINO",
-                    "province": "TO",
-                    "countrycode": "IT",
-                },
-                "phone": {"prefix": "+39", "number": "0112838474"},
-            },
-            "item_list": [{"stock_id": "1578", "quantity": "1"}],
-            "autoConfirm": "true",
-        }
-    ]
-}
+SEED_ORDER = seed_json("2357", [(1578, 1)])
 
 
 @pytest.fixture

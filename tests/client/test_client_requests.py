@@ -12,6 +12,7 @@ import pytest
 from stockgate_client import Client, DropshipOrder, Line, Operation, ReturnItem, ReturnReason
 from tests.client import ghost_samples as samples
 from tests.client.conftest import FakeServer
+from tests.support.orders import seed_recipient
 
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
@@ -86,21 +87,7 @@ def test_dropship_order_json(
                 "date": "2021/02/02 23:59:59 +0100",
                 "carrierId": 20,
                 "autoConfirm": True,
-                "recipient_details": {
-                    "recipient": "ACME srl",
-                    "cfpiva": "12345558",
-                    "customer_key": "7777",
-                    "address": {
-                        "street_type": "Via",
-                        "street_name": "Roma",
-                        "address_number": "1",
-                        "zip": "10100",
-                        "city": "TORINO",
-                        "province": "TO",
-                        "countrycode": "IT",
-                    },
-                    "phone": {"prefix": "+39", "number": "0112838474"},
-                },
+                "recipient_details": seed_recipient(),
                 "item_list": [{"stock_id": 1578, "quantity": 1}, {"stock_id": 1567, "quantity": 2}],
             }
         ]

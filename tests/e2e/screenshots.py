@@ -18,17 +18,9 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from stockgate.bootstrap import Config, start
 from tests.support.backoffice import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.support.backoffice_seed import SHOPS, seed
+from tests.support.chromium import launch_chromium
 from tests.support.server_process import running_stockgate
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENS = {"laptop": {"width": 1366, "height": 860}, "phone": {"width": 390, "height": 844}}
 
 Step = Callable[[Page], None]
@@ -142,7 +134,7 @@ def main(argv: list[str]) -> int:
         seed(runtime.db)
         runtime.close()
         with running_stockgate(url) as server, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = launch_chromium(playwright)
             written = shoot(browser, server.base_url, out)
             browser.close()
     for path in written:

@@ -29,21 +29,14 @@ from stockgate.services.return_requests import open_return
 from stockgate.services.return_workflow import get_return
 from stockgate.services.supplier_stock import list_reservations
 from tests.conftest import ENGINES
-from tests.support.backoffice import ADMIN_EMAIL, ADMIN_PASSWORD, dropship, lock, principal
+from tests.support.backoffice import ADMIN_EMAIL, ADMIN_PASSWORD, dropship, principal
+from tests.support.chromium import CHROMIUM, launch_chromium
 from tests.support.pg_server import Databases
 from tests.support.server_process import running_stockgate
+from tests.support.supplier import lock
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SHOP_PASSWORD = "shop password 1"
 
 
@@ -80,7 +73,7 @@ def chromium_or_skip() -> None:
 def browser() -> Iterator[Browser]:
     chromium_or_skip()
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        launched = launch_chromium(playwright)
         yield launched
         launched.close()
 

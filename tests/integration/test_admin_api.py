@@ -9,15 +9,13 @@ import pytest
 from starlette.testclient import TestClient
 
 from stockgate.bootstrap import Runtime
-from stockgate.domain.stock import make_operation
 from stockgate.services.admin_access import create_admin_token, revoke_admin_token
 from stockgate.services.auth import Principal
 from stockgate.services.fulfilment import advance_order
-from stockgate.services.reservations import reserve
 from stockgate.services.supplier_stock import set_stock
 from tests.conftest import AccountFactory, Shop
 from tests.support.orders import JSON, LOCKED
-from tests.support.supplier import assert_books_balance, place
+from tests.support.supplier import assert_books_balance, dispatched, lock, place
 
 API = "/admin/api/v1"
 
@@ -141,15 +139,9 @@ def test_every_list_is_paginated(
         set_stock(runtime.db, stock_id=sid, quantity=20, actor="test")
     for shop in shops:
         principal = principal_of(shop)
-        reserve(
-            runtime.db,
-            principal=principal,
-            operations=[make_operation("lock", [(sid, 1) for sid in catalog[:3]])],
-            actor="t",
-        )
+        lock(runtime.db, principal, [(sid, 1) for sid in catalog[:3]])
         for n in range(2):
-            order_id = place(runtime, principal, f"{shop.email}-{n}", {catalog[n]: 1})
-            advance_order(runtime.db, order_id=order_id, to=3, tracking_code="T", actor="t")
+            dispatched(runtime, principal, f"{shop.email}-{n}", {catalog[n]: 1})
 
     accounts = walk(http, "/accounts", admin, limit=2)
     assert [len(p) for p in accounts] == [2, 1]
@@ -207,9 +199,7 @@ def test_stock_reservations_carriers(
         "on_hand": 7,
         "previous": 0,
     }
-    reserve(
-        runtime.db, principal=principal_of(shop), operations=[make_operation("lock", [(sid, 5)])], actor="t"
-    )
+    lock(runtime.db, principal_of(shop), [(sid, 5)])
     assert (
         "5 units locked"
         in problem(http.put(f"{API}/stock/{sid}", json={"quantity": 4}, headers=admin), 409)["detail"]

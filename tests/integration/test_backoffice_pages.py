@@ -21,8 +21,9 @@ from stockgate.services.check import check_invariants
 from stockgate.services.supplier_orders import show_order
 from stockgate.services.supplier_stock import list_reservations, set_stock
 from tests.conftest import AccountFactory, Shop
-from tests.support.backoffice import ADMIN_EMAIL, ADMIN_PASSWORD, Office, dropship, lock, principal
+from tests.support.backoffice import ADMIN_EMAIL, ADMIN_PASSWORD, Office, dropship, principal
 from tests.support.orders import LOCKED
+from tests.support.supplier import lock
 
 
 @pytest.fixture

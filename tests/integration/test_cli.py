@@ -10,8 +10,7 @@ from click.testing import CliRunner, Result
 
 from stockgate.bootstrap import Runtime
 from stockgate.cli.main import cli
-from stockgate.domain.stock import make_operation
-from stockgate.services.reservations import reserve
+from tests.support.supplier import lock
 
 
 @pytest.fixture
@@ -141,9 +140,7 @@ def test_stock_reservations_orders_and_check(
 ) -> None:
     sid = catalog[0]
     assert as_json(run("stock", "set", str(sid), "12", "--json"))["on_hand"] == 12
-    reserve(
-        runtime.db, principal=principal_of(shop), operations=[make_operation("lock", [(sid, 5)])], actor="t"
-    )
+    lock(runtime.db, principal_of(shop), [(sid, 5)])
     refused = run("stock", "set", str(sid), "4", ok=False)
     assert refused.exit_code == 1 and "5 units locked" in refused.stderr
     held = as_json(run("reservations", "list", "--account", shop.email, "--json"))

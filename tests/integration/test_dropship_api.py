@@ -11,33 +11,19 @@ from starlette.testclient import TestClient
 from stockgate.bootstrap import Runtime
 from stockgate.services.accounts import find_account
 from stockgate.services.check import check_invariants
-from stockgate.services.supplier_stock import set_stock
 from tests.conftest import AccountFactory, Shop
 from tests.support.orders import (
     DROPSHIP,
     JSON,
     LOCKED,
-    SOLD,
     STATUS_BY_ID,
     STATUS_BY_KEY,
     XML,
+    lock_over_http,
     plugin_xml,
     seed_json,
     seed_xml,
 )
-
-
-@pytest.fixture
-def stock(runtime: Runtime, catalog: list[int]) -> list[int]:
-    """Three models with on-hand 10, 5 and 0."""
-    for sid, quantity in zip(catalog[:3], (10, 5, 0), strict=True):
-        set_stock(runtime.db, stock_id=sid, quantity=quantity, actor="test")
-    return catalog[:3]
-
-
-def lock(http: TestClient, shop: Shop, sid: int, quantity: int) -> None:
-    body = {"operations": [{"type": "lock", "models": [{"stock_id": sid, "quantity": quantity}]}]}
-    assert http.post(SOLD, json=body, auth=shop.auth, headers=JSON).status_code == 200
 
 
 def status(http: TestClient, shop: Shop, key: str) -> dict[str, object]:
@@ -53,8 +39,8 @@ def test_seed_json_example_takes_lock_first_then_free_stock(
 ) -> None:
     shop = make_account(ecredit="1000")
     a, b, _ = stock
-    lock(http, shop, a, 3)
-    lock(http, shop, b, 2)
+    lock_over_http(http, shop, a, 3)
+    lock_over_http(http, shop, b, 2)
     response = http.post(DROPSHIP, json=seed_json("2357", [(a, 5)]), auth=shop.auth, headers=JSON)
     assert response.status_code == 200, response.text
     body = response.json()
@@ -148,7 +134,7 @@ def test_every_body_error_is_429_and_changes_nothing(
 ) -> None:
     shop = make_account(ecredit="1000")
     a = stock[0]
-    lock(http, shop, a, 2)
+    lock_over_http(http, shop, a, 2)
     body = seed_json("bad", [(a, 3)])
     mutate(body["order_list"][0])  # type: ignore[operator]
     response = http.post(DROPSHIP, json=body, auth=shop.auth, headers=JSON)
@@ -208,7 +194,7 @@ def test_several_orders_are_atomic(http: TestClient, shop: Shop, stock: list[int
 
 def test_path_id_must_be_zero_or_my_reservation(http: TestClient, shop: Shop, stock: list[int]) -> None:
     a = stock[0]
-    lock(http, shop, a, 1)
+    lock_over_http(http, shop, a, 1)
     reservation_id = http.get(LOCKED, auth=shop.auth, headers={"Accept": "application/json"}).json()[
         "order_id"
     ]

@@ -10,15 +10,22 @@ import pytest
 
 from stockgate.bootstrap import Runtime
 from stockgate.domain.errors import Conflict, InvalidInput, InvalidTransition, NotFound
-from stockgate.domain.stock import make_operation
 from stockgate.services.auth import Principal
 from stockgate.services.fulfilment import advance_order, cancel_order
-from stockgate.services.reservations import reserve
 from stockgate.services.status_push import StatusPush, push_order_status
 from stockgate.services.supplier_orders import show_order
 from stockgate.services.supplier_stock import set_stock
 from tests.conftest import AccountFactory, Shop
-from tests.support.supplier import assert_books_balance, ecredit, locks, on_hand, order_fields, place
+from tests.support.supplier import (
+    assert_books_balance,
+    dispatched,
+    ecredit,
+    lock,
+    locks,
+    on_hand,
+    order_fields,
+    place,
+)
 
 
 @pytest.fixture
@@ -132,7 +139,7 @@ def test_cancel_restores_stock_and_credit_exactly(
 ) -> None:
     a, b, _ = stocked
     principal = principal_of(rich)
-    reserve(runtime.db, principal=principal, operations=[make_operation("lock", [(a, 3)])], actor="t")
+    lock(runtime.db, principal, [(a, 3)])
     credit_before, stock_before = ecredit(runtime, rich.email), (on_hand(runtime, a), on_hand(runtime, b))
     order_id = place(runtime, principal, "K1", {a: 5, b: 2})
     assert (on_hand(runtime, a), on_hand(runtime, b)) == (5, 8)
@@ -189,8 +196,7 @@ def test_reject_sets_substatus_3_and_unpaid_orders_refund_nothing(
 def test_dispatched_orders_cannot_be_cancelled_and_unknown_orders_are_not_found(
     runtime: Runtime, rich: Shop, stocked: list[int], principal_of: Callable[[Shop], Principal]
 ) -> None:
-    order_id = place(runtime, principal_of(rich), "K1", {stocked[0]: 1})
-    advance_order(runtime.db, order_id=order_id, to=3, tracking_code="T", actor="t")
+    order_id = dispatched(runtime, principal_of(rich), "K1", {stocked[0]: 1})
     with pytest.raises(InvalidTransition, match=r"is DISPATCHED \(3\); it cannot move to status 2000"):
         cancel_order(runtime.db, order_id=order_id, actor="t")
     with pytest.raises(NotFound):

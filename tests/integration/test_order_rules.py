@@ -5,25 +5,24 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from sqlalchemy import event
 
 from stockgate.bootstrap import Runtime
 from stockgate.domain.errors import LineUnavailable, NothingAvailable, UnknownStockId
-from stockgate.domain.orders import AcquireRequest, Address, DropshipOrderRequest, Recipient
-from stockgate.domain.stock import make_operation
+from stockgate.domain.orders import AcquireRequest, DropshipOrderRequest
 from stockgate.services.accounts import find_account
 from stockgate.services.acquire import acquire
 from stockgate.services.auth import Principal
 from stockgate.services.check import check_invariants
 from stockgate.services.dropship import place_dropship_orders
-from stockgate.services.reservations import reserve
 from stockgate.services.supplier_orders import list_orders, show_order
 from stockgate.services.supplier_stock import set_stock
 from tests.conftest import AccountFactory, Shop
+from tests.support.supplier import lock, order_request
 
 
 @pytest.fixture
@@ -34,23 +33,14 @@ def models(runtime: Runtime, catalog: list[int]) -> list[int]:
     return catalog[:2]
 
 
-def request(
-    key: str,
-    lines: dict[int, int],
-    *,
-    carrier_id: int | None = None,
-    auto_confirm: bool = True,
-    country: str = "IT",
-) -> DropshipOrderRequest:
-    address = Address(street_name="Roma", zip="10100", city="Torino", countrycode=country)
-    return DropshipOrderRequest(
-        key=key,
-        date=datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC),
-        recipient=Recipient(recipient="ACME", address=address),
-        lines=lines,
-        carrier_id=carrier_id,
-        auto_confirm=auto_confirm,
-    )
+@pytest.fixture
+def funded(make_account: AccountFactory) -> Shop:
+    """A shop with e-credit enough for every order here."""
+    return make_account(ecredit="1000")
+
+
+# Orders here ask for no carrier unless a test says which: the default carrier (DHL, 9.80) is assigned.
+request = partial(order_request, carrier_id=None)
 
 
 def place(runtime: Runtime, principal: Principal, *requests: DropshipOrderRequest) -> list[int]:
@@ -97,18 +87,14 @@ def test_auto_confirm_branches(
 
 
 def test_no_carrier_assignable_means_booked(
-    runtime: Runtime,
-    make_account: AccountFactory,
-    principal_of: Callable[[Shop], Principal],
-    models: list[int],
+    runtime: Runtime, funded: Shop, principal_of: Callable[[Shop], Principal], models: list[int]
 ) -> None:
     from stockgate.services.carriers import add_carrier
 
     # Make the default carrier serve only France: an Italian order then has no carrier at all
     # (UPS serves IT but is not requested; Light serves up to 1 kg only).
     add_carrier(runtime.db, carrier_id=10, name="DHL", cost=Decimal("9.80"), default=True, countries="FR")
-    shop = make_account(ecredit="1000")
-    [order_id] = place(runtime, principal_of(shop), request("nc", {models[0]: 9}))
+    [order_id] = place(runtime, principal_of(funded), request("nc", {models[0]: 9}))
     order = show_order(runtime.db, order_id=order_id).fields
     assert order["carrier_id"] is None and order["status"] == 5 and order["paid"] == 0
 
@@ -148,20 +134,16 @@ def test_lines_record_the_price_of_the_moment(
 
 
 def test_errors_change_nothing(
-    runtime: Runtime,
-    make_account: AccountFactory,
-    principal_of: Callable[[Shop], Principal],
-    models: list[int],
+    runtime: Runtime, funded: Shop, principal_of: Callable[[Shop], Principal], models: list[int]
 ) -> None:
-    shop = make_account(ecredit="1000")
-    principal = principal_of(shop)
+    principal = principal_of(funded)
     with pytest.raises(UnknownStockId):
         place(runtime, principal, request("e1", {models[0]: 1, 424242: 1}))
     set_stock(runtime.db, stock_id=models[1], quantity=0, actor="test")
     with pytest.raises(NothingAvailable):
         place(runtime, principal, request("ok", {models[0]: 1}), request("e2", {models[1]: 1}))
     assert list_orders(runtime.db) == []
-    assert find_account(runtime.db, email=shop.email).ecredit == Decimal("1000.00")
+    assert find_account(runtime.db, email=funded.email).ecredit == Decimal("1000.00")
     assert check_invariants(runtime.db) == []
 
 
@@ -207,31 +189,23 @@ def counted(runtime: Runtime) -> Iterator[list[str]]:
 
 
 def test_a_two_line_order_takes_at_most_twelve_statements(
-    runtime: Runtime,
-    make_account: AccountFactory,
-    principal_of: Callable[[Shop], Principal],
-    models: list[int],
+    runtime: Runtime, funded: Shop, principal_of: Callable[[Shop], Principal], models: list[int]
 ) -> None:
-    shop = make_account(ecredit="1000")
-    principal = principal_of(shop)
+    principal = principal_of(funded)
     a, b = models
     # The costliest shape: one line partly from the lock (the lock shrinks), one wholly (it goes), paid.
-    reserve(runtime.db, principal=principal, operations=[make_operation("lock", [(a, 3), (b, 1)])], actor="t")
+    lock(runtime.db, principal, [(a, 3), (b, 1)])
     with counted(runtime) as statements:
         place(runtime, principal, request("sql", {a: 2, b: 4}))
     assert len(statements) <= 12, "\n".join(statements)
 
 
 def test_acquire_rules(
-    runtime: Runtime,
-    make_account: AccountFactory,
-    principal_of: Callable[[Shop], Principal],
-    models: list[int],
+    runtime: Runtime, funded: Shop, principal_of: Callable[[Shop], Principal], models: list[int]
 ) -> None:
-    shop = make_account(ecredit="1000")
-    principal = principal_of(shop)
+    principal = principal_of(funded)
     a, b = models
-    reserve(runtime.db, principal=principal, operations=[make_operation("lock", [(a, 4), (b, 2)])], actor="t")
+    lock(runtime.db, principal, [(a, 4), (b, 2)])
     # less than reserved on a (rest stays), equal on b (leaves the reservation)
     order_id = acquire(runtime.db, principal=principal, request=AcquireRequest({a: 1, b: 2}), actor="t")
     order = show_order(runtime.db, order_id=order_id).fields

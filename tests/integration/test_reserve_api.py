@@ -9,7 +9,6 @@ from starlette.testclient import TestClient
 
 from stockgate.bootstrap import Runtime
 from stockgate.services.check import check_invariants
-from stockgate.services.supplier_stock import set_stock
 from tests.conftest import AccountFactory, Shop
 
 SOLD = "/restful/ghost/orders/sold"
@@ -24,14 +23,6 @@ def ops(*operations: tuple[str, list[tuple[int, int]]]) -> dict[str, Any]:
             for t, models in operations
         ]
     }
-
-
-@pytest.fixture
-def stock(runtime: Runtime, catalog: list[int]) -> list[int]:
-    """Three models with on-hand 10, 5 and 0."""
-    for sid, quantity in zip(catalog[:3], (10, 5, 0), strict=True):
-        set_stock(runtime.db, stock_id=sid, quantity=quantity, actor="test")
-    return catalog[:3]
 
 
 def reserve(http: TestClient, shop: Shop, body: dict[str, Any]) -> Any:

@@ -19,11 +19,10 @@ from stockgate.http.openapi_admin import admin_section
 from stockgate.http.openapi_returns import returns_section
 from stockgate.services.admin_access import create_admin_token
 from stockgate.services.auth import Principal
-from stockgate.services.fulfilment import advance_order
 from stockgate.services.supplier_stock import set_stock
 from tests.conftest import AccountFactory, Shop
 from tests.support.orders import JSON
-from tests.support.supplier import place
+from tests.support.supplier import dispatched, place
 
 API = "/admin/api/v1"
 
@@ -74,8 +73,7 @@ def test_answers_match_their_schemas(
     admin = {"Authorization": f"Bearer {create_admin_token(runtime.db, name='doc').token}"}
     set_stock(runtime.db, stock_id=catalog[0], quantity=10, actor="test")
     shop = make_account(ecredit="100")
-    sent = place(runtime, principal_of(shop), "DOC-1", {catalog[0]: 2})
-    advance_order(runtime.db, order_id=sent, to=3, tracking_code="T", actor="t")
+    sent = dispatched(runtime, principal_of(shop), "DOC-1", {catalog[0]: 2})
     waiting = place(runtime, principal_of(shop), "DOC-2", {catalog[0]: 1}, auto_confirm=False)
     request = {"orderId": sent, "items": [{"stockModelId": catalog[0], "quantity": 1, "reasonCode": 2}]}
     opened = http.post("/restful/ghost/returnedgoods/request/new", json=request, auth=shop.auth, headers=JSON)

@@ -7,7 +7,9 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
+
+import pytest
 
 from stockgate.bootstrap import Runtime
 from stockgate.domain.errors import DomainError, InvalidReturnTransition, InvalidTransition, ReturnRefused
@@ -18,7 +20,7 @@ from stockgate.services.return_requests import open_return
 from stockgate.services.return_workflow import authorize_return, list_returns, refund_return
 from stockgate.services.supplier_stock import set_stock
 from tests.conftest import AccountFactory, Shop
-from tests.support.supplier import assert_books_balance, ecredit, on_hand, order_fields, place
+from tests.support.supplier import assert_books_balance, dispatched, ecredit, on_hand, order_fields, place
 
 THREADS = 8
 
@@ -38,18 +40,28 @@ def race(calls: list[Callable[[], Any]]) -> list[Any]:
         return list(pool.map(run, calls))
 
 
-def test_racing_return_requests_never_return_a_unit_twice(
+class Customer(NamedTuple):
+    shop: Shop
+    principal: Principal
+    sid: int
+
+
+@pytest.fixture
+def customer(
     runtime: Runtime,
     catalog: list[int],
     make_account: AccountFactory,
     principal_of: Callable[[Shop], Principal],
-) -> None:
-    sid = catalog[0]
-    set_stock(runtime.db, stock_id=sid, quantity=10, actor="test")
+) -> Customer:
+    """A shop with e-credit, and a model with 10 on hand for it to order and send back."""
+    set_stock(runtime.db, stock_id=catalog[0], quantity=10, actor="test")
     shop = make_account(ecredit="1000")
-    principal = principal_of(shop)
-    order_id = place(runtime, principal, "R-1", {sid: 3})
-    advance_order(runtime.db, order_id=order_id, to=3, tracking_code="T", actor="t")
+    return Customer(shop, principal_of(shop), catalog[0])
+
+
+def test_racing_return_requests_never_return_a_unit_twice(runtime: Runtime, customer: Customer) -> None:
+    principal, sid = customer.principal, customer.sid
+    order_id = dispatched(runtime, principal, "R-1", {sid: 3})
     request = ReturnRequest(order_id, (ReturnItem(sid, 1),))
     results = race(
         [lambda: open_return(runtime.db, principal=principal, request=request, actor="s")] * THREADS
@@ -94,18 +106,9 @@ def test_cancel_racing_dispatch_lets_exactly_one_win(
     assert_books_balance(runtime)
 
 
-def test_a_line_is_refunded_once(
-    runtime: Runtime,
-    catalog: list[int],
-    make_account: AccountFactory,
-    principal_of: Callable[[Shop], Principal],
-) -> None:
-    sid = catalog[0]
-    set_stock(runtime.db, stock_id=sid, quantity=10, actor="test")
-    shop = make_account(ecredit="1000")
-    principal = principal_of(shop)
-    order_id = place(runtime, principal, "F-1", {sid: 1})
-    advance_order(runtime.db, order_id=order_id, to=3, tracking_code="T", actor="t")
+def test_a_line_is_refunded_once(runtime: Runtime, customer: Customer) -> None:
+    shop, principal, sid = customer
+    order_id = dispatched(runtime, principal, "F-1", {sid: 1})
     [line] = open_return(
         runtime.db, principal=principal, request=ReturnRequest(order_id, (ReturnItem(sid, 1),)), actor="s"
     )

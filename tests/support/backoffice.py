@@ -9,12 +9,10 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from stockgate.domain.orders import Address, DropshipOrderRequest, Recipient
-from stockgate.domain.stock import make_operation
 from stockgate.services.auth import Principal
 from stockgate.services.dropship import place_dropship_orders
 from stockgate.services.passwords import api_key_hash
 from stockgate.services.ports import Database
-from stockgate.services.reservations import reserve
 
 ADMIN_EMAIL = "boss@example.com"
 ADMIN_PASSWORD = "warehouse password"
@@ -84,7 +82,3 @@ def dropship(
         auto_confirm=auto_confirm,
     )
     return place_dropship_orders(db, principal=who, requests=[request], actor="test").order_ids[0]
-
-
-def lock(db: Database, who: Principal, lines: list[tuple[int, int]]) -> None:
-    reserve(db, principal=who, operations=[make_operation("lock", lines)], actor="test")

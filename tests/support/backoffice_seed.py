@@ -22,7 +22,8 @@ from stockgate.services.ports import Database
 from stockgate.services.return_requests import open_return
 from stockgate.services.return_workflow import authorize_return
 from stockgate.services.supplier_orders import show_order
-from tests.support.backoffice import ADMIN_EMAIL, ADMIN_PASSWORD, dropship, lock, principal
+from tests.support.backoffice import ADMIN_EMAIL, ADMIN_PASSWORD, dropship, principal
+from tests.support.supplier import lock
 
 SHOPS = [
     ("orders@modaverde.example", "Moda Verde", "1250.00", True),

@@ -28,17 +28,10 @@ from stockgate.services.passwords import api_key_hash, hash_password
 from stockgate.storage.supplier_tables import return_lines, return_requests
 from stockgate.storage.tables import accounts, ledger, models, order_lines, orders, reservation_lines
 from tests.support.backoffice import ADMIN_EMAIL, ADMIN_PASSWORD
+from tests.support.backoffice_seed import RECIPIENTS
 
 CHUNK = 5000
 STATUSES = [(3, 70), (2000, 5), (2, 8), (3001, 5), (3002, 4), (5, 8)]
-RECIPIENTS = [
-    "Mario Rossi",
-    "Giulia Bianchi",
-    "Hans Müller",
-    "Claire Dubois",
-    "Lucía García",
-    "Anna Kowalska",
-]
 
 
 @dataclass

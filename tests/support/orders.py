@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.testclient import TestClient
+
+from tests.conftest import Shop
+
 DROPSHIP = "/restful/ghost/orders/0/dropshipping"
 ACQUIRE = "/restful/ghost/supplierorder/acquire"
 STATUS_BY_ID = "/restful/ghost/clientorders/serverkey/{}"
@@ -56,27 +60,38 @@ def seed_xml(
 </root>"""
 
 
+def lock_over_http(http: TestClient, shop: Shop, sid: int, quantity: int) -> None:
+    """E3 `lock` of one model, as a shop sends it; it must succeed."""
+    body = {"operations": [{"type": "lock", "models": [{"stock_id": sid, "quantity": quantity}]}]}
+    assert http.post(SOLD, json=body, auth=shop.auth, headers=JSON).status_code == 200
+
+
+def seed_recipient() -> dict[str, Any]:
+    """The JSON recipient_details of seed 000 (a fresh copy: tests may change it)."""
+    return {
+        "recipient": "ACME srl",
+        "cfpiva": "12345558",
+        "customer_key": "7777",
+        "address": {
+            "street_type": "Via",
+            "street_name": "Roma",
+            "address_number": "1",
+            "zip": "10100",
+            "city": "TORINO",
+            "province": "TO",
+            "countrycode": "IT",
+        },
+        "phone": {"prefix": "+39", "number": "0112838474"},
+    }
+
+
 def seed_json(key: str, lines: list[tuple[int, int]], **overrides: Any) -> dict[str, Any]:
     """The JSON request of seed 000 (strings everywhere, as the seed writes them)."""
     order: dict[str, Any] = {
         "key": key,
         "date": "2021/02/02 23:59:59 +0000",
         "carrierId": "20",
-        "recipient_details": {
-            "recipient": "ACME srl",
-            "cfpiva": "12345558",
-            "customer_key": "7777",
-            "address": {
-                "street_type": "Via",
-                "street_name": "Roma",
-                "address_number": "1",
-                "zip": "10100",
-                "city": "TORINO",
-                "province": "TO",
-                "countrycode": "IT",
-            },
-            "phone": {"prefix": "+39", "number": "0112838474"},
-        },
+        "recipient_details": seed_recipient(),
         "item_list": [{"stock_id": str(sid), "quantity": str(q)} for sid, q in lines],
         "autoConfirm": "true",
     }

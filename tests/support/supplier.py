@@ -7,18 +7,27 @@ from decimal import Decimal
 
 from stockgate.bootstrap import Runtime
 from stockgate.domain.orders import Address, DropshipOrderRequest, Recipient
+from stockgate.domain.stock import make_operation
 from stockgate.services.accounts import find_account
 from stockgate.services.auth import Principal
 from stockgate.services.check import check_invariants
 from stockgate.services.dropship import place_dropship_orders
+from stockgate.services.fulfilment import advance_order
+from stockgate.services.ports import Database
+from stockgate.services.reservations import reserve
 from stockgate.services.supplier_orders import show_order
 from stockgate.services.supplier_stock import list_reservations
 
 
 def order_request(
-    key: str, lines: dict[int, int], *, auto_confirm: bool = True, carrier_id: int | None = 20
+    key: str,
+    lines: dict[int, int],
+    *,
+    auto_confirm: bool = True,
+    carrier_id: int | None = 20,
+    country: str = "IT",
 ) -> DropshipOrderRequest:
-    address = Address(street_name="Roma", zip="10100", city="Torino", countrycode="IT")
+    address = Address(street_name="Roma", zip="10100", city="Torino", countrycode=country)
     return DropshipOrderRequest(
         key=key,
         date=datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC),
@@ -38,6 +47,18 @@ def place(runtime: Runtime, principal: Principal, key: str, lines: dict[int, int
         actor="test",
     )
     return placed.order_ids[-1]
+
+
+def dispatched(runtime: Runtime, principal: Principal, key: str, lines: dict[int, int]) -> int:
+    """An order placed (paid from e-credit) and dispatched, so that returns can be opened on it."""
+    order_id = place(runtime, principal, key, lines)
+    advance_order(runtime.db, order_id=order_id, to=3, tracking_code="T", actor="t")
+    return order_id
+
+
+def lock(db: Database, principal: Principal, lines: list[tuple[int, int]]) -> None:
+    """Lock units of models in the account's reservation (E3 `lock`)."""
+    reserve(db, principal=principal, operations=[make_operation("lock", lines)], actor="test")
 
 
 def on_hand(runtime: Runtime, stock_id: int) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -33,6 +33,17 @@ def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")(func)
 
 
+def page_options(cursor: str, dest: str, help: str) -> Callable[[F], F]:
+    """--limit and the cursor option (e.g. --before) of a listing that is read a page at a time."""
+
+    def decorate(func: F) -> F:
+        # click lists options in the reverse order of application: --limit first, then the cursor.
+        func = click.option(cursor, dest, type=int, default=None, help=help)(func)
+        return click.option("--limit", type=click.IntRange(1, 500), default=100, show_default=True)(func)
+
+    return decorate
+
+
 @contextmanager
 def runtime(database_url: str | None) -> Iterator[Runtime]:
     """The database, migrated to the latest schema, closed on the way out."""
@@ -52,6 +63,16 @@ def emit(as_json: bool, document: Any, lines: Sequence[str] | str) -> None:
     else:
         for line in lines:
             click.echo(line)
+
+
+def emit_table(
+    as_json: bool,
+    documents: Sequence[Mapping[str, Any]],
+    headers: Sequence[str],
+    row: Callable[[Mapping[str, Any]], Sequence[object]],
+) -> None:
+    """Print a listing: the documents as JSON with --json, else a table of one `row(document)` each."""
+    emit(as_json, documents, table(headers, [row(d) for d in documents]))
 
 
 def _json_default(value: object) -> object:

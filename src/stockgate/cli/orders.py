@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import click
 
-from stockgate.cli.common import SUPPLIER, database_option, emit, json_option, runtime, table
+from stockgate.cli.common import (
+    SUPPLIER,
+    database_option,
+    emit,
+    emit_table,
+    json_option,
+    page_options,
+    runtime,
+    table,
+)
 from stockgate.domain.statuses import status_label
 from stockgate.services.fulfilment import advance_order, cancel_order
 from stockgate.services.supplier_orders import list_orders, show_order
@@ -21,8 +31,7 @@ def orders() -> None:
 @orders.command("list")
 @click.option("--status", type=int, default=None, help="Only orders in this status (e.g. 5).")
 @click.option("--account", "email", default=None, help="Only this account's (e-mail).")
-@click.option("--limit", type=click.IntRange(1, 500), default=100, show_default=True)
-@click.option("--before", "after_id", type=int, default=None, help="Continue below this order id.")
+@page_options("--before", "after_id", help="Continue below this order id.")
 @database_option
 @json_option
 def list_(
@@ -36,18 +45,12 @@ def list_(
     """Orders, newest first."""
     with runtime(database_url) as rt:
         found = list_orders(rt.db, status=status, email=email, after_id=after_id, limit=limit)
-    documents = [order_row(o) for o in found]
-    rows = [
-        (
-            d["order_id"],
-            d["key"] or "",
-            d["account"],
-            f"{d['status']} {status_label(d['status'])}",
-            f"{d['total']:.2f}",
-        )
-        for d in documents
-    ]
-    emit(as_json, documents, table(["order", "key", "account", "status", "total"], rows))
+    emit_table(as_json, [order_row(o) for o in found], ["order", "key", "account", "status", "total"], _row)
+
+
+def _row(d: Mapping[str, Any]) -> tuple[object, ...]:
+    status = f"{d['status']} {status_label(d['status'])}"
+    return (d["order_id"], d["key"] or "", d["account"], status, f"{d['total']:.2f}")
 
 
 def _human(d: dict[str, Any]) -> list[str]:

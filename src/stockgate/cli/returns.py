@@ -3,11 +3,20 @@ per return line (the `id` of `returns list`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import click
 
-from stockgate.cli.common import SUPPLIER, database_option, emit, json_option, runtime, table
+from stockgate.cli.common import (
+    SUPPLIER,
+    database_option,
+    emit,
+    emit_table,
+    json_option,
+    page_options,
+    runtime,
+)
 from stockgate.services.ports import ReturnLine
 from stockgate.services.return_workflow import (
     authorize_return,
@@ -29,8 +38,7 @@ def returns() -> None:
 @returns.command("list")
 @click.option("--order", "order_id", type=int, default=None, help="Only this order's return lines.")
 @click.option("--status", type=int, default=None, help="Only lines in this status (0 pending, ...).")
-@click.option("--limit", type=click.IntRange(1, 500), default=100, show_default=True)
-@click.option("--after", "after_id", type=int, default=None, help="Continue after this return line id.")
+@page_options("--after", "after_id", help="Continue after this return line id.")
 @database_option
 @json_option
 def list_(
@@ -44,20 +52,14 @@ def list_(
     """Return lines, oldest first."""
     with runtime(database_url) as rt:
         found = list_returns(rt.db, order_id=order_id, status=status, after_id=after_id, limit=limit)
-    documents = [return_document(line) for line in found]
-    rows = [
-        (
-            d["id"],
-            d["order_id"],
-            d["stock_id"],
-            f"{d['status']} {d['status_name']}",
-            d["reason"],
-            "yes" if d["refund_status"] else "",
-            d["return_code"] or "",
-        )
-        for d in documents
-    ]
-    emit(as_json, documents, table(["id", "order", "stock_id", "status", "reason", "refunded", "code"], rows))
+    headers = ["id", "order", "stock_id", "status", "reason", "refunded", "code"]
+    emit_table(as_json, [return_document(line) for line in found], headers, _row)
+
+
+def _row(d: Mapping[str, Any]) -> tuple[object, ...]:
+    status = f"{d['status']} {d['status_name']}"
+    refunded = "yes" if d["refund_status"] else ""
+    return (d["id"], d["order_id"], d["stock_id"], status, d["reason"], refunded, d["return_code"] or "")
 
 
 def _done(as_json: bool, line: ReturnLine) -> None:

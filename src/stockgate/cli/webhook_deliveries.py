@@ -10,7 +10,7 @@ from types import FrameType
 import click
 
 from stockgate.bootstrap import webhook_deliverer
-from stockgate.cli.common import database_option, emit, json_option, runtime, table
+from stockgate.cli.common import database_option, emit, json_option, page_options, runtime, table
 from stockgate.services.webhook_delivery import DeliverySettings, DeliveryWorker, Round
 from stockgate.services.webhooks import DELIVERY_STATES, list_deliveries, prune_deliveries, redeliver
 from stockgate.wire.webhook_documents import delivery_document
@@ -21,8 +21,7 @@ from stockgate.wire.webhook_documents import delivery_document
 @click.option("--endpoint", "endpoint_id", type=int, default=None)
 @click.option("--account", "email", default=None, help="Only this account's (e-mail).")
 @click.option("--event", "event_id", default=None, help="One event (evt_...).")
-@click.option("--limit", type=click.IntRange(1, 500), default=100, show_default=True)
-@click.option("--before", "before_id", type=int, default=None, help="Continue below this delivery id.")
+@page_options("--before", "before_id", help="Continue below this delivery id.")
 @database_option
 @json_option
 def deliveries(

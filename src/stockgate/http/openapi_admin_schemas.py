@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from stockgate.domain.returns import REASON_CODES, ReturnStatus
 from stockgate.http.openapi import Schema, ref
+from stockgate.wire.supplier_documents import RECIPIENT_FIELDS
 
 MONEY: Schema = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "examples": ["29.80"]}
 AMOUNT_IN: Schema = {
@@ -75,22 +76,6 @@ ORDER_SUMMARY = exact(
         "created_at": INSTANT,
     }
 )
-_RECIPIENT_FIELDS = [
-    "recipient",
-    "careof",
-    "cfpiva",
-    "customer_key",
-    "notes",
-    "street_type",
-    "street_name",
-    "address_number",
-    "zip",
-    "city",
-    "province",
-    "countrycode",
-    "phone_prefix",
-    "phone_number",
-]
 ORDER = exact(
     {
         "order_id": ID,
@@ -108,7 +93,7 @@ ORDER = exact(
         "order_date": nullable(INSTANT),
         "created_at": INSTANT,
         "last_update": INSTANT,
-        "recipient": exact({name: nullable(TEXT) for name in _RECIPIENT_FIELDS}),
+        "recipient": exact({name: nullable(TEXT) for name in RECIPIENT_FIELDS}),
         "tracking": exact({"code": nullable(TEXT), "url": nullable(TEXT), "carrier": nullable(TEXT)}),
         "lines": {
             "type": "array",

@@ -13,6 +13,24 @@ from stockgate.domain.statuses import status_label
 from stockgate.services.fulfilment import OrderMove
 from stockgate.services.ports import AccountRow, OrderDetail, ReturnLine
 
+# The recipient's fields, named as in the order table; the admin API's schema lists the same ones.
+RECIPIENT_FIELDS = (
+    "recipient",
+    "careof",
+    "cfpiva",
+    "customer_key",
+    "notes",
+    "street_type",
+    "street_name",
+    "address_number",
+    "zip",
+    "city",
+    "province",
+    "countrycode",
+    "phone_prefix",
+    "phone_number",
+)
+
 
 def account_document(account: AccountRow, held: int | None = None) -> dict[str, object]:
     document: dict[str, object] = {
@@ -75,25 +93,7 @@ def order_document(order: OrderDetail) -> dict[str, Any]:
         "order_date": f["order_date"],
         "created_at": f["created_at"],
         "last_update": f["last_update"],
-        "recipient": {
-            name: f[name]
-            for name in (
-                "recipient",
-                "careof",
-                "cfpiva",
-                "customer_key",
-                "notes",
-                "street_type",
-                "street_name",
-                "address_number",
-                "zip",
-                "city",
-                "province",
-                "countrycode",
-                "phone_prefix",
-                "phone_number",
-            )
-        },
+        "recipient": {name: f[name] for name in RECIPIENT_FIELDS},
         "tracking": {"code": f["tracking_code"], "url": f["tracking_url"], "carrier": f["tracking_carrier"]},
         "lines": [
             {

@@ -7,13 +7,33 @@ The mapping is the JSON item of the export (ghost-api.md, section 5); the XML re
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from decimal import Decimal
+from typing import Any, TypedDict
 
 from ..dates import parse_instant
 from ..products import Image, Product, ProductModel, ProductTag
 from .values import boolean, decimal, integer, money, opt_integer, text
 
 __all__ = ["build_product"]
+
+
+class _Prices(TypedDict):
+    street_price: Decimal | None
+    suggested_price: Decimal | None
+    taxable: Decimal | None
+    best_taxable: Decimal | None
+    currency: str | None
+
+
+def _prices(raw: Mapping[str, Any]) -> _Prices:
+    """The price fields a product and each of its models carry under the same names."""
+    return _Prices(
+        street_price=money(raw.get("streetPrice")),
+        suggested_price=money(raw.get("suggestedPrice")),
+        taxable=money(raw.get("taxable")),
+        best_taxable=money(raw.get("bestTaxable")),
+        currency=text(raw.get("currency")),
+    )
 
 
 def build_product(item: Mapping[str, Any]) -> Product:
@@ -23,11 +43,7 @@ def build_product(item: Mapping[str, Any]) -> Product:
         name=text(item.get("name")),
         code=text(item.get("code")),
         brand=text(item.get("brand")),
-        street_price=money(item.get("streetPrice")),
-        suggested_price=money(item.get("suggestedPrice")),
-        taxable=money(item.get("taxable")),
-        best_taxable=money(item.get("bestTaxable")),
-        currency=text(item.get("currency")),
+        **_prices(item),
         weight=decimal(item.get("weight")),
         availability=opt_integer(item.get("availability")) or 0,
         made_in=text(item.get("madein")),
@@ -50,11 +66,7 @@ def _model(model: Mapping[str, Any]) -> ProductModel:
         barcode=text(model.get("barcode")),
         color=text(model.get("color")),
         size=text(model.get("size")),
-        street_price=money(model.get("streetPrice")),
-        suggested_price=money(model.get("suggestedPrice")),
-        taxable=money(model.get("taxable")),
-        best_taxable=money(model.get("bestTaxable")),
-        currency=text(model.get("currency")),
+        **_prices(model),
         weight=decimal(model.get("modelWeight")),
         availability=opt_integer(model.get("availability")) or 0,
         backorder=boolean(model.get("backorder")),
@@ -76,10 +88,7 @@ def _tag(tag: Mapping[str, Any]) -> ProductTag:
     if not isinstance(value, Mapping):
         # Some exports flatten the value to a plain string.
         return ProductTag(name=text(tag.get("name")) or "", value=text(value), localized={})
-    localized = {
-        locale: str(entry.get("value", "")) if isinstance(entry, Mapping) else str(entry)
-        for locale, entry in (value.get("localeValues") or {}).items()
-    }
+    localized = _per_locale(value.get("localeValues") or {})
     return ProductTag(name=text(tag.get("name")) or "", value=text(value.get("value")), localized=localized)
 
 
@@ -88,8 +97,13 @@ def _localizations(raw: Mapping[str, Any]) -> dict[str, dict[str, str]]:
     for field_name, per_locale in raw.items():
         if not isinstance(per_locale, Mapping):
             continue
-        result[field_name] = {
-            locale: str(entry.get("value", "")) if isinstance(entry, Mapping) else str(entry)
-            for locale, entry in per_locale.items()
-        }
+        result[field_name] = _per_locale(per_locale)
     return result
+
+
+def _per_locale(raw: Mapping[str, Any]) -> dict[str, str]:
+    """locale -> text, from entries that are either the text or ``{"value": text}``."""
+    return {
+        locale: str(entry.get("value", "")) if isinstance(entry, Mapping) else str(entry)
+        for locale, entry in raw.items()
+    }
