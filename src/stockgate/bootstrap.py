@@ -16,7 +16,7 @@ from stockgate.http.context import DEFAULT_MAX_BODY, AppContext, Background
 from stockgate.outbound.webhook_sender import HttpSender
 from stockgate.services.webhook_delivery import Deliverer, DeliverySettings, DeliveryWorker
 from stockgate.storage.database import SqlDatabase
-from stockgate.storage.engine import DEFAULT_URL, make_engine
+from stockgate.storage.engine import DEFAULT_URL, is_sqlite, make_engine
 from stockgate.storage.migrate import upgrade
 from stockgate.wire.return_manifest import Letterhead
 
@@ -51,6 +51,9 @@ class Config:
     supplier_name: str = "stockgate supplier"
     supplier_address: str = ""
     timezone: str = "UTC"
+    # Ghost endpoints on the event loop (http/ghost_call.py): None picks by engine, on for SQLite
+    # (STOCKGATE_INLINE_ENDPOINTS=1 or 0 decides instead).
+    inline_endpoints: bool | None = None
 
     @classmethod
     def from_env(cls, database_url: str | None = None, **overrides: object) -> Config:
@@ -78,6 +81,7 @@ class Config:
                 if env.get(variable)
             },
             "webhooks_allow_private": _flag(ALLOW_PRIVATE_VARIABLE),
+            "inline_endpoints": {"1": True, "0": False}.get(env.get("STOCKGATE_INLINE_ENDPOINTS", "")),
             **overrides,
         }
         return cls(database_url=url, pool_size=pool, **settings)  # type: ignore[arg-type]
@@ -128,6 +132,9 @@ def create_app(config: Config, runtime: Runtime | None = None) -> Starlette:
             timezone=config.timezone,
             background=background,
             webhooks_allow_private=config.webhooks_allow_private,
+            inline_endpoints=(
+                is_sqlite(runtime.engine) if config.inline_endpoints is None else config.inline_endpoints
+            ),
         )
     )
 

@@ -36,3 +36,6 @@ class AppContext:
     clock: Callable[[], float] = time.time  # wall-clock seconds; tests move time by hand
     letterhead: Letterhead = field(default_factory=Letterhead)  # the supplier on return manifests
     timezone: str = "UTC"  # the supplier's: the back-office shows times and "today" in it
+    # Ghost endpoints run on the event loop rather than in a worker thread when the request is
+    # cheap and needs no waiting on the network (SQLite): see http/ghost_call.py.
+    inline_endpoints: bool = False

@@ -57,6 +57,17 @@ class Principal:
     api_key_hash: str
 
 
+def recognise(
+    db: Database, *, api_key: str, password: str, address: str = "", now: float | None = None
+) -> Principal | None:
+    """The account when this very password was verified for this key before, in this process: one
+    read and no argon2, so it may run where blocking for long is not allowed (the event loop). None
+    when argon2 is needed (a first request, a wrong password): then `authenticate`, in a thread.
+    LockedOut while a lockout holds."""
+    now_ms = int((time.time() if now is None else now) * 1000)
+    return _remembered(db, api_key_hash(api_key), address, now_ms, password)[0]
+
+
 def authenticate(
     db: Database, *, api_key: str, password: str, address: str = "", now: float | None = None
 ) -> Principal:
