@@ -19,9 +19,10 @@ def acquire(
 
     def work(tx: Tx) -> tuple[int, Tally]:
         account = tx.accounts.lock(principal.account_id)
+        carriers = tx.carriers.for_account(account.id)  # before the model rows lock: they wait less
         lines = tx.stock.lines_for_update(account.id, named)
         check_known(named, lines)
-        book = OrderBook(tx, account, lines, tx.carriers.for_account(account.id), actor)
+        book = OrderBook(tx, account, lines, carriers, actor)
         takes = book.takes(request.lines)
         for sid in named:
             if sid not in takes:

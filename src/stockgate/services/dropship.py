@@ -38,9 +38,10 @@ def place_dropship_orders(
         new = [r for r, oid in zip(requests, order_ids, strict=True) if oid is None]
         if new:
             named = all_stock_ids(r.lines for r in new)
+            carriers = tx.carriers.for_account(account.id)  # before the model rows lock: they wait less
             lines = tx.stock.lines_for_update(account.id, named)
             check_known(named, lines)
-            book = OrderBook(tx, account, lines, tx.carriers.for_account(account.id), actor)
+            book = OrderBook(tx, account, lines, carriers, actor)
             created = {}
             for request in new:
                 if request.key in created:  # the same key twice in one request: one order
