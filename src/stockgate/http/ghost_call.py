@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar
 
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -39,6 +40,7 @@ XML_TYPE = "application/xml"
 # process's write transaction.
 INLINE_BODY = 64 * 1024
 JSON_TYPE = "application/json"
+P = TypeVar("P", Principal, Principal | None)
 
 
 @dataclass
@@ -111,7 +113,7 @@ def ghost_routes(
         try:
             body = await read_body(request, ctx.max_body) if request.method == "POST" else b""
             if inline and ctx.inline_endpoints and len(body) <= INLINE_BODY:
-                principal = _recognised(ctx, request)
+                principal = _signed_in(recognise, ctx, request)
                 if principal is not None:
                     return _call(ctx, request, body, endpoint, principal)
             return await run_in_threadpool(_call, ctx, request, body, endpoint)
@@ -129,19 +131,18 @@ def ghost_routes(
     ]
 
 
-def _recognised(ctx: AppContext, request: Request) -> Principal | None:
+def _signed_in(check: Callable[..., P], ctx: AppContext, request: Request) -> P:
+    """`check` (recognise or authenticate) applied to the request's Basic credentials."""
     api_key, password = basic_credentials(request.headers.get("authorization"))
     address = request.client.host if request.client else ""
-    return recognise(ctx.db, api_key=api_key, password=password, address=address, now=ctx.clock())
+    return check(ctx.db, api_key=api_key, password=password, address=address, now=ctx.clock())
 
 
 def _call(
     ctx: AppContext, request: Request, body: bytes, endpoint: Endpoint, principal: Principal | None = None
 ) -> Response:
     if principal is None:
-        api_key, password = basic_credentials(request.headers.get("authorization"))
-        address = request.client.host if request.client else ""
-        principal = authenticate(ctx.db, api_key=api_key, password=password, address=address, now=ctx.clock())
+        principal = _signed_in(authenticate, ctx, request)
     limiter: RateLimiter = request.app.state.limiter
     admission = limiter.admit(principal.account_id)
     query = dict(request.query_params) if request.scope["query_string"] else {}
