@@ -39,6 +39,7 @@ class LoadSpec:
     stock_ids: list[int]
     hot: int
     tag: str
+    workers: int = 1  # server processes: the connections are spread evenly over them
 
 
 @dataclass
@@ -56,6 +57,7 @@ class LoadResult:
     max_ms: float = 0.0
     throughput: float = 0.0  # 2xx answers per second in the measured window
     cpu_seconds: float = 0.0  # this process's own CPU time (the load generator's cost)
+    busiest_worker_connections: float = 0.0  # share of the connections held by the busiest worker
     error_samples: list[str] = field(default_factory=list)
 
 
@@ -102,12 +104,46 @@ class _Connection(asyncio.Protocol):
         return await asyncio.wait_for(self.waiter, REQUEST_TIMEOUT)
 
 
+async def _spread(spec: LoadSpec) -> tuple[list[_Connection], float]:
+    """`concurrency` connections, as evenly spread over the server's workers as the kernel allows.
+
+    Workers share one listening socket and the first awake takes every pending connection: opened at
+    once, the 16 connections of a run all went to one worker in about half the runs, which then
+    measured one core against a ceiling measured on two. A real server's connections come and go
+    and spread over time; here each connection asks `/bench/worker` which process holds it, and one
+    that lands on a worker already holding its share is kept aside, and closed once every connection
+    has been placed (or after a bounded number of tries: then the table shows the imbalance).
+    """
+    loop = asyncio.get_running_loop()
+    share = -(-spec.concurrency // spec.workers)
+    request = f"GET /bench/worker HTTP/1.1\r\nHost: {spec.host}:{spec.port}\r\n\r\n".encode()
+    placed: dict[bytes, list[_Connection]] = {}
+    kept: list[_Connection] = []
+    aside: list[_Connection] = []
+    for _ in range(20 * spec.concurrency):
+        if len(kept) == spec.concurrency:
+            break
+        _, connection = await loop.create_connection(_Connection, spec.host, spec.port)
+        status, worker = await connection.send(request)
+        if spec.workers > 1 and status == 200 and len(placed.get(worker, ())) >= share:
+            aside.append(connection)
+            continue
+        placed.setdefault(worker, []).append(connection)
+        kept.append(connection)
+    for connection in aside:
+        assert connection.transport is not None
+        connection.transport.close()
+    busiest = max((len(held) for held in placed.values()), default=0)
+    return kept, busiest / max(1, len(kept))
+
+
 async def _run(spec: LoadSpec) -> LoadResult:
     loop = asyncio.get_running_loop()
     host = f"{spec.host}:{spec.port}"
     result = LoadResult(spec.scenario, spec.concurrency, spec.seconds, 0, 0, 0)
     latencies: list[float] = []
     answered = [0] * spec.concurrency
+    opened, result.busiest_worker_connections = await _spread(spec)
     started = time.monotonic()
     window: list[float] = []  # [start, end] of the measured window, once known
     stop = asyncio.Event()
@@ -118,7 +154,7 @@ async def _run(spec: LoadSpec) -> LoadResult:
         make = builder(
             spec.scenario, host, shop, stock_ids=spec.stock_ids, hot=spec.hot, tag=spec.tag, seed=index
         )
-        connection: _Connection | None = None
+        connection: _Connection | None = opened[index] if index < len(opened) else None
         seq = 0
         while not stop.is_set():
             if connection is None or connection.lost.done():

@@ -28,6 +28,7 @@ from typing import Any
 import orjson
 
 from bench.recorded import Operation
+from stockgate.storage.checkpoints import Checkpointer
 from stockgate.storage.engine import make_engine
 from stockgate.storage.write_lock import WriteLock, sqlite_write_lock
 
@@ -114,11 +115,13 @@ def prepare(op: Operation) -> list[_Step]:
 
 
 class _WriterQueue:
-    """The server's queue for SQLite writers: a mutex in the process, a file lock across processes."""
+    """The server's queue for SQLite writers: a mutex in the process, a file lock across processes;
+    and, as in the server, the log checkpointed by a thread after writes (storage.checkpoints)."""
 
-    def __init__(self, mutex: threading.Lock, file_lock: WriteLock | None) -> None:
+    def __init__(self, mutex: threading.Lock, file_lock: WriteLock | None, engine: Any) -> None:
         self.mutex = mutex
         self.file_lock = file_lock
+        self.checkpoints = Checkpointer(engine) if file_lock is not None else None
 
     def acquire(self) -> None:
         self.mutex.acquire()
@@ -129,6 +132,8 @@ class _WriterQueue:
         if self.file_lock is not None:
             self.file_lock.__exit__(None, None, None)
         self.mutex.release()
+        if self.checkpoints is not None:
+            self.checkpoints.wrote()
 
 
 def _replay_once(connection: Any, cursor: Any, steps: list[_Step], key: str, mutex: _WriterQueue) -> None:
@@ -172,7 +177,7 @@ def _worker(url: str, plans: dict[str, list[Operation]], tag: str) -> None:
     clients = max(len(ops) for ops in plans.values())
     engine = make_engine(url, pool_size=clients)
     fairies = [engine.raw_connection() for _ in range(clients)]
-    mutex = _WriterQueue(threading.Lock(), sqlite_write_lock(engine))
+    mutex = _WriterQueue(threading.Lock(), sqlite_write_lock(engine), engine)
     prepared = {name: [prepare(op) for op in ops] for name, ops in plans.items()}
     sys.stdout.write("ready\n")
     sys.stdout.flush()
@@ -183,6 +188,8 @@ def _worker(url: str, plans: dict[str, list[Operation]], tag: str) -> None:
         sys.stdout.flush()
     for fairy in fairies:
         fairy.close()
+    if mutex.checkpoints is not None:
+        mutex.checkpoints.close()
     engine.dispose()
 
 

@@ -160,6 +160,7 @@ def _load(
         stock_ids=data.free,
         hot=data.hot,
         tag=f"{scenario}-{time.time_ns()}",
+        workers=options.workers,
     )
     profiler = Profiler(options.profile) if options.profile else None
     if profiler is not None:
@@ -181,7 +182,18 @@ def _load(
     # CPU per answer, the server's and the load generator's: on a shared machine the time a request
     # takes depends on the neighbours, its CPU cost much less.
     answered = sum(measured["statuses"].values())
-    user, system = (after - before for after, before in zip(server.cpu_seconds(), cpu_before, strict=True))
+    spent = {
+        pid: (user - cpu_before[pid][0], system - cpu_before[pid][1])
+        for pid, (user, system) in server.cpu_seconds().items()
+        if pid in cpu_before
+    }
+    user = sum(u for u, _ in spent.values())
+    system = sum(s for _, s in spent.values())
+    # The busiest worker's share of the workers' CPU: 1/workers when the kernel spread the
+    # connections evenly, near 1 when one worker took most of them.
+    measured["busiest_worker_cpu_share"] = max((u + s for u, s in spent.values()), default=0) / max(
+        1e-9, user + system
+    )
     measured["server_cpu_us_per_request"] = 1e6 * (user + system) / max(1, answered)
     measured["server_cpu_system_share"] = system / max(1e-9, user + system)
     measured["loadgen_cpu_us_per_request"] = 1e6 * measured["cpu_seconds"] / max(1, answered)

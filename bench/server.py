@@ -106,17 +106,16 @@ class Server:
                         found[pid] = int(line.split()[1])
         return found
 
-    def cpu_seconds(self) -> tuple[float, float]:
-        """(user, system) CPU time used so far by the workers (from /proc/PID/stat)."""
-        user = system = 0
+    def cpu_seconds(self) -> dict[int, tuple[float, float]]:
+        """(user, system) CPU time used so far by each worker (from /proc/PID/stat)."""
+        tick = os.sysconf("SC_CLK_TCK")
+        found = {}
         for pid in self.pids():
             with suppress(OSError):
                 # Fields after the command name (which may hold spaces) start after the last ')'.
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                user += int(fields[11])
-                system += int(fields[12])
-        tick = os.sysconf("SC_CLK_TCK")
-        return user / tick, system / tick
+                found[pid] = (int(fields[11]) / tick, int(fields[12]) / tick)
+        return found
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-4000:] if self.log_path.exists() else ""

@@ -128,7 +128,7 @@ def _verify(
 
 
 def _open_gate(db: Database, key_hash: str, address: str, now_ms: int) -> Gate:
-    gate = db.read(lambda tx: tx.throttle.gate(key_hash, address))
+    gate = db.glance(lambda tx: tx.throttle.gate(key_hash, address))
     if gate.locked_until_ms > now_ms:
         raise LockedOut(math.ceil((gate.locked_until_ms - now_ms) / 1000))
     return gate

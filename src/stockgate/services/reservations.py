@@ -79,7 +79,7 @@ def reserve(
 
 def reservation_status(db: Database, *, principal: Principal) -> Reservation:
     """The account's reservation: every model it holds a lock on."""
-    models = db.read(lambda tx: tx.stock.reservation(principal.account_id))
+    models = db.glance(lambda tx: tx.stock.reservation(principal.account_id))
     return Reservation(principal.reservation_id or 0, models)
 
 

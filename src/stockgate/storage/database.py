@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from typing import TypeVar
+from typing import Generic, Literal, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
@@ -31,7 +31,8 @@ from stockgate.storage.audit_repo import SqlAudit
 from stockgate.storage.backoffice_views import SqlBackOfficeViews
 from stockgate.storage.carriers_repo import SqlCarriers
 from stockgate.storage.catalog_repo import SqlCatalog
-from stockgate.storage.engine import WRITE_OPTION, is_sqlite
+from stockgate.storage.checkpoints import Checkpointer
+from stockgate.storage.engine import SINGLE_STATEMENT_OPTION, WRITE_OPTION, is_sqlite
 from stockgate.storage.ledger_repo import SqlLedger
 from stockgate.storage.orders_repo import SqlOrders
 from stockgate.storage.returns_repo import SqlReturns
@@ -41,6 +42,9 @@ from stockgate.storage.webhooks_repo import SqlWebhooks
 from stockgate.storage.write_lock import sqlite_write_lock
 
 T = TypeVar("T")
+R = TypeVar("R")
+# How a unit of work runs: a read or write transaction, or one statement with none (SQLite only).
+Kind = Literal["read", "write", "single"]
 log = logging.getLogger(__name__)
 
 # serialization_failure, deadlock_detected: PostgreSQL asks the client to run the transaction again.
@@ -54,26 +58,44 @@ SQLITE_BUSY_CODES = frozenset({5, 6})
 MAX_ATTEMPTS = 8
 
 
+class _Repository(Generic[R]):
+    """A repository of the transaction, made on first use and then kept in the instance (a plain
+    descriptor: functools.cached_property takes a lock on every first access)."""
+
+    def __init__(self, make: Callable[[Connection], R]) -> None:
+        self.make = make
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, tx: SqlTx, owner: type | None = None) -> R:
+        made = tx.__dict__[self.name] = self.make(tx.connection)
+        return made
+
+
 class SqlTx:
-    """The repositories of one open transaction."""
+    """The repositories of one open transaction, each made when first used: a request touches two or
+    three of the fifteen, and making them all cost a fifth of an empty transaction."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
-        self.accounts = SqlAccounts(connection)
-        self.stock = SqlStock(connection)
-        self.orders = SqlOrders(connection)
-        self.carriers = SqlCarriers(connection)
-        self.ledger = SqlLedger(connection)
-        self.audit = SqlAudit(connection)
-        self.catalog = SqlCatalog(connection)
-        self.throttle = SqlAuthThrottle(connection)
-        self.rate_buckets = SqlRateBuckets(connection)
-        self.returns = SqlReturns(connection)
-        self.admin_tokens = SqlAdminTokens(connection)
-        self.admins = SqlAdmins(connection)
-        self.admin_sessions = SqlAdminSessions(connection)
-        self.views = SqlBackOfficeViews(connection)
-        self.webhooks = SqlWebhooks(connection)
+
+    accounts = _Repository(SqlAccounts)
+    stock = _Repository(SqlStock)
+    orders = _Repository(SqlOrders)
+    carriers = _Repository(SqlCarriers)
+    ledger = _Repository(SqlLedger)
+    audit = _Repository(SqlAudit)
+    catalog = _Repository(SqlCatalog)
+    throttle = _Repository(SqlAuthThrottle)
+    rate_buckets = _Repository(SqlRateBuckets)
+    returns = _Repository(SqlReturns)
+    admin_tokens = _Repository(SqlAdminTokens)
+    admins = _Repository(SqlAdmins)
+    admin_sessions = _Repository(SqlAdminSessions)
+    views = _Repository(SqlBackOfficeViews)
+    webhooks = _Repository(SqlWebhooks)
 
 
 class SqlDatabase:
@@ -83,23 +105,36 @@ class SqlDatabase:
         self.engine = engine
         self._write_mutex = threading.Lock() if is_sqlite(engine) else None
         self._file_lock = sqlite_write_lock(engine)  # the same queue across processes
+        self._checkpoints = Checkpointer(engine) if self._file_lock is not None else None
         # Made once: options set per connection copy the connection on every transaction.
         self._writer = engine.execution_options(**{WRITE_OPTION: True})
+        self._single = engine.execution_options(**{SINGLE_STATEMENT_OPTION: True})
         # SQLite: connections kept open between transactions, one list for readers and one for
         # writers. Taking one from the pool and giving it back cost as much as a query
         # (bench/README.md); a file database has no server to lose the connection in between.
         # PostgreSQL keeps the pool's checkout, whose pre-ping notices a restarted server.
-        self._idle: dict[bool, list[Connection]] | None = {False: [], True: []} if is_sqlite(engine) else None
+        self._idle: dict[Kind, list[Connection]] | None = (
+            {"read": [], "write": [], "single": []} if is_sqlite(engine) else None
+        )
         self._keep = max(1, engine.pool.size() // 2) if isinstance(engine.pool, QueuePool) else 1
 
     def write(self, work: Callable[[Tx], T]) -> T:
         if self._write_mutex is None:
-            return self._run(work, write=True)
+            return self._run(work, "write")
         with self._write_mutex, self._file_lock or nullcontext():
-            return self._run(work, write=True)
+            result = self._run(work, "write")
+        if self._checkpoints is not None:
+            self._checkpoints.wrote()
+        return result
 
     def read(self, work: Callable[[Tx], T]) -> T:
-        return self._run(work, write=False)
+        return self._run(work, "read")
+
+    def glance(self, work: Callable[[Tx], T]) -> T:
+        # SQLite: no BEGIN/COMMIT, which through SQLAlchemy cost as much as the statement itself
+        # (bench/README.md). PostgreSQL keeps its transaction: without one, psycopg would need its
+        # autocommit switched on and off around each use of a pooled connection.
+        return self._run(work, "single" if self._idle is not None else "read")
 
     @contextmanager
     def snapshot(self) -> Iterator[Tx]:
@@ -115,38 +150,45 @@ class SqlDatabase:
 
     def close(self) -> None:
         """Close the connections kept between transactions (the engine's pool closes the rest)."""
+        if self._checkpoints is not None:
+            self._checkpoints.close()
         if self._idle is not None:
             for kept in self._idle.values():
                 while kept:
                     kept.pop().close()
 
-    def _checkout(self, write: bool) -> Connection:
+    def _checkout(self, kind: Kind) -> Connection:
         if self._idle is not None:
             try:
-                return self._idle[write].pop()
+                return self._idle[kind].pop()
             except IndexError:
                 pass
-        return (self._writer if write else self.engine).connect()
+        return {"read": self.engine, "write": self._writer, "single": self._single}[kind].connect()
 
-    def _transaction(self, work: Callable[[Tx], T], write: bool) -> T:
-        connection = self._checkout(write)
+    def _transaction(self, work: Callable[[Tx], T], kind: Kind) -> T:
+        connection = self._checkout(kind)
         try:
-            with connection.begin():
+            if kind == "single":
                 result = work(SqlTx(connection))
+                if connection.in_transaction():  # a statement that went through Core began one
+                    connection.rollback()
+            else:
+                with connection.begin():
+                    result = work(SqlTx(connection))
         except BaseException:
             connection.close()  # back to the pool, which resets it; the next one starts clean
             raise
-        kept = None if self._idle is None else self._idle[write]
+        kept = None if self._idle is None else self._idle[kind]
         if kept is not None and len(kept) < self._keep:
             kept.append(connection)
         else:
             connection.close()
         return result
 
-    def _run(self, work: Callable[[Tx], T], *, write: bool) -> T:
+    def _run(self, work: Callable[[Tx], T], kind: Kind) -> T:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                return self._transaction(work, write)
+                return self._transaction(work, kind)
             except DBAPIError as error:
                 sqlstate = _sqlstate(error)
                 if sqlstate in RETRYABLE_SQLSTATES and attempt < MAX_ATTEMPTS:

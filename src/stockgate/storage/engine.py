@@ -14,8 +14,13 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from stockgate.storage.checkpoints import BACKSTOP_PAGES
+
 DEFAULT_URL = "sqlite:///stockgate.db"
 WRITE_OPTION = "stockgate_write"
+# A connection whose prepared statements may run outside a transaction (SQLite's autocommit): one
+# statement reads one consistent state on its own (storage/database.py, `glance`).
+SINGLE_STATEMENT_OPTION = "stockgate_single_statement"
 
 
 def normalise_url(url: str) -> str:
@@ -55,6 +60,8 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> N
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # A thread checkpoints after writes (storage/checkpoints.py); commits only as a backstop.
+    cursor.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
     cursor.close()
 
 

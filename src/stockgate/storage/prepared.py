@@ -11,7 +11,9 @@ What still goes through SQLAlchemy: the transaction (the statement runs on the c
 `begin()`), the `before_cursor_execute` / `after_cursor_execute` events (the SQL counts of the tests and
 the benchmark's recording see these statements as they see any other), and errors, which are wrapped
 by the connection's own handler into the same `sqlalchemy.exc` classes (so retries and the unique
-constraint checks behave alike). Outside a transaction it falls back to `connection.execute`.
+constraint checks behave alike). Outside a transaction it falls back to `connection.execute`, except
+on the single-statement connections of `SqlDatabase.glance` (SQLite, where the driver is in autocommit
+mode and a lone statement is its own transaction).
 
 It leans on three non-public parts of SQLAlchemy 2.1 (`_result_columns`, `_cached_*_processor`,
 `Connection._handle_dbapi_exception`); the tests of every repository, on both databases, cover them.
@@ -28,6 +30,8 @@ from sqlalchemy import Insert
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import Executable
+
+from stockgate.storage.engine import SINGLE_STATEMENT_OPTION
 
 Processor = Callable[[Any], Any] | None
 Params = Mapping[str, Any]
@@ -78,6 +82,14 @@ class _Plan:
             *[value if f is None else f(value) for f, value in zip(self.results, raw, strict=True)]
         )
 
+    def shape_all(self, fetched: list[Any]) -> list[Any]:
+        if self.row is None:
+            return []
+        if not any(self.results):  # integers and text: the driver's values are the row's
+            make = self.row._make  # type: ignore[attr-defined]
+            return [make(raw) for raw in fetched]
+        return [self.shape(raw) for raw in fetched]
+
 
 class Prepared:
     """A Core statement (built once, at import) run through the driver; see the module docstring."""
@@ -86,16 +98,27 @@ class Prepared:
         self.statement = statement
         # An INSERT without explicit values is compiled for the columns a call gives, as Core does.
         self._by_columns = isinstance(statement, Insert)
-        self._compiled: dict[tuple[str, tuple[str, ...], bool], SQLCompiler] = {}
+        # Per dialect, INSERT columns and executemany: the compiled statement and its IN lists.
+        self._compiled: dict[tuple[str, tuple[str, ...], bool], tuple[SQLCompiler, tuple[str, ...]]] = {}
         self._plans: dict[tuple[str, tuple[str, ...], bool, tuple[int, ...]], _Plan] = {}
 
     def rows(self, connection: Connection, params: Params) -> list[Any]:
         """Every row the statement answers (tuples that also name their columns)."""
-        if not connection.in_transaction():
+        if not connection.in_transaction() and not _single_statement(connection):
             return list(connection.execute(self.statement, dict(params)))
         plan = self._plan(connection.dialect, params, many=False)
         fetched = self._execute(connection, plan, plan.arguments(params), many=False)
-        return [plan.shape(raw) for raw in fetched]
+        return plan.shape_all(fetched)
+
+    def tuples(self, connection: Connection, params: Params) -> list[tuple[Any, ...]]:
+        """The rows as plain tuples, for hot reads that unpack them at once (no names to build)."""
+        if not connection.in_transaction() and not _single_statement(connection):
+            return [tuple(row) for row in connection.execute(self.statement, dict(params))]
+        plan = self._plan(connection.dialect, params, many=False)
+        fetched = self._execute(connection, plan, plan.arguments(params), many=False)
+        if any(plan.results):
+            return [tuple(row) for row in plan.shape_all(fetched)]
+        return fetched
 
     def first(self, connection: Connection, params: Params) -> Any | None:
         found = self.rows(connection, params)
@@ -136,19 +159,26 @@ class Prepared:
 
     def _plan(self, dialect: Dialect, params: Params, *, many: bool) -> _Plan:
         columns = tuple(params) if self._by_columns else ()
-        compiled = self._compiled.get((dialect.name, columns, many))
-        if compiled is None:
+        entry = self._compiled.get((dialect.name, columns, many))
+        if entry is None:
             # for_executemany: no implicit RETURNING of the new id (PostgreSQL adds one otherwise).
             made = self.statement.compile(  # type: ignore[attr-defined]
                 dialect=dialect, column_keys=list(columns) or None, for_executemany=many
             )
-            compiled = self._compiled[(dialect.name, columns, many)] = made
-        lengths = tuple(len(params[name]) for name, bind in compiled.binds.items() if bind.expanding)
+            expanding = tuple(name for name, bind in made.binds.items() if bind.expanding)
+            entry = self._compiled[(dialect.name, columns, many)] = (made, expanding)
+        compiled, expanding = entry
+        lengths = tuple(len(params[name]) for name in expanding) if expanding else ()
         key = (dialect.name, columns, many, lengths)
         plan = self._plans.get(key)
         if plan is None:
             plan = self._plans[key] = _make_plan(compiled, dialect, params)
         return plan
+
+
+def _single_statement(connection: Connection) -> bool:
+    """A connection of `SqlDatabase.glance` on SQLite, whose driver commits each statement itself."""
+    return bool(connection.get_execution_options().get(SINGLE_STATEMENT_OPTION))
 
 
 def _make_plan(compiled: SQLCompiler, dialect: Dialect, params: Params) -> _Plan:

@@ -120,10 +120,10 @@ class SqlStock:
     def reservation(self, account_id: int, also: Iterable[int] = ()) -> list[ReservedModel]:
         extra = sorted(set(also))
         if not extra:
-            rows = _HELD.rows(self._c, {"account_id": account_id})
+            rows = _HELD.tuples(self._c, {"account_id": account_id})
         else:
-            rows = _HELD_AND_NAMED.rows(self._c, {"account_id": account_id, "also": padded(extra)})
-        return [ReservedModel(int(r[0]), int(r[1]), int(r[2])) for r in rows]
+            rows = _HELD_AND_NAMED.tuples(self._c, {"account_id": account_id, "also": padded(extra)})
+        return list(map(ReservedModel._make, rows))
 
     def set_on_hand(self, stock_id: int, quantity: int) -> int:
         row = self._c.execute(

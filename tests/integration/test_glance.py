@@ -1,0 +1,66 @@
+"""`Database.glance`: a read of one statement, with no transaction of its own where SQLite allows it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event, select, text
+
+from stockgate.bootstrap import Config, Runtime, start
+from stockgate.storage.prepared import Prepared
+from stockgate.storage.tables import accounts
+
+_COUNT = Prepared(select(accounts.c.id).order_by(accounts.c.id))
+
+
+@pytest.fixture
+def sqlite_runtime(tmp_path: Path) -> Iterator[Runtime]:
+    rt = start(Config(database_url=f"sqlite:///{tmp_path / 'glance.db'}"))
+    yield rt
+    rt.close()
+
+
+def _begins(runtime: Runtime) -> tuple[list[int], Any]:
+    seen: list[int] = []
+
+    def begin(_conn: Any) -> None:
+        seen.append(1)
+
+    event.listen(runtime.engine, "begin", begin)
+    return seen, begin
+
+
+def test_a_glance_answers_what_a_read_answers(runtime: Runtime, make_account: Any) -> None:
+    make_account()
+    make_account()
+    ids = runtime.db.read(lambda tx: [r.id for r in _COUNT.rows(tx.connection, {})])
+    assert len(ids) == 2
+    assert runtime.db.glance(lambda tx: [r.id for r in _COUNT.rows(tx.connection, {})]) == ids
+    # A Core statement works too (it begins a transaction, which the glance ends).
+    core = runtime.db.glance(lambda tx: [r.id for r in tx.connection.execute(select(accounts.c.id))])
+    assert sorted(core) == ids
+
+
+def test_on_sqlite_a_prepared_glance_opens_no_transaction(sqlite_runtime: Runtime) -> None:
+    seen, listener = _begins(sqlite_runtime)
+    try:
+        sqlite_runtime.db.glance(lambda tx: _COUNT.rows(tx.connection, {}))
+        assert seen == []
+        sqlite_runtime.db.read(lambda tx: _COUNT.rows(tx.connection, {}))
+        assert seen == [1]
+    finally:
+        event.remove(sqlite_runtime.engine, "begin", listener)
+
+
+def test_on_sqlite_a_glance_through_core_leaves_no_reader_behind(sqlite_runtime: Runtime) -> None:
+    # An open read transaction kept on an idle connection would pin the WAL: no checkpoint could
+    # ever finish again, and the file would grow without end.
+    sqlite_runtime.db.glance(lambda tx: list(tx.connection.execute(select(accounts.c.id))))
+    sqlite_runtime.db.write(lambda tx: tx.connection.execute(text("UPDATE accounts SET id = id")))
+    with sqlite_runtime.engine.connect() as conn:
+        busy, _log, _done = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+        conn.rollback()
+    assert busy == 0
