@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -117,7 +118,7 @@ async def _spread(spec: LoadSpec) -> tuple[list[_Connection], float]:
     loop = asyncio.get_running_loop()
     share = -(-spec.concurrency // spec.workers)
     request = f"GET /bench/worker HTTP/1.1\r\nHost: {spec.host}:{spec.port}\r\n\r\n".encode()
-    placed: dict[bytes, list[_Connection]] = {}
+    placed: Counter[bytes] = Counter()  # connections kept, per worker
     kept: list[_Connection] = []
     aside: list[_Connection] = []
     for _ in range(20 * spec.concurrency):
@@ -125,16 +126,15 @@ async def _spread(spec: LoadSpec) -> tuple[list[_Connection], float]:
             break
         _, connection = await loop.create_connection(_Connection, spec.host, spec.port)
         status, worker = await connection.send(request)
-        if spec.workers > 1 and status == 200 and len(placed.get(worker, ())) >= share:
+        if spec.workers > 1 and status == 200 and placed[worker] >= share:
             aside.append(connection)
             continue
-        placed.setdefault(worker, []).append(connection)
+        placed[worker] += 1
         kept.append(connection)
     for connection in aside:
         assert connection.transport is not None
         connection.transport.close()
-    busiest = max((len(held) for held in placed.values()), default=0)
-    return kept, busiest / max(1, len(kept))
+    return kept, max(placed.values(), default=0) / max(1, len(kept))
 
 
 async def _run(spec: LoadSpec) -> LoadResult:

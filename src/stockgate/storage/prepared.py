@@ -82,10 +82,15 @@ class _Plan:
             *[value if f is None else f(value) for f, value in zip(self.results, raw, strict=True)]
         )
 
+    @property
+    def plain(self) -> bool:
+        """No column needs converting (integers and text): the driver's values are the row's."""
+        return not any(self.results)
+
     def shape_all(self, fetched: list[Any]) -> list[Any]:
         if self.row is None:
             return []
-        if not any(self.results):  # integers and text: the driver's values are the row's
+        if self.plain:
             make = self.row._make  # type: ignore[attr-defined]
             return [make(raw) for raw in fetched]
         return [self.shape(raw) for raw in fetched]
@@ -104,21 +109,22 @@ class Prepared:
 
     def rows(self, connection: Connection, params: Params) -> list[Any]:
         """Every row the statement answers (tuples that also name their columns)."""
-        if not connection.in_transaction() and not _single_statement(connection):
-            return list(connection.execute(self.statement, dict(params)))
-        plan = self._plan(connection.dialect, params, many=False)
-        fetched = self._execute(connection, plan, plan.arguments(params), many=False)
-        return plan.shape_all(fetched)
+        plan, fetched = self._fetch(connection, params)
+        return fetched if plan is None else plan.shape_all(fetched)
 
     def tuples(self, connection: Connection, params: Params) -> list[tuple[Any, ...]]:
         """The rows as plain tuples, for hot reads that unpack them at once (no names to build)."""
+        plan, fetched = self._fetch(connection, params)
+        if plan is None or plan.plain:
+            return [tuple(row) for row in fetched] if plan is None else fetched
+        return plan.shape_all(fetched)
+
+    def _fetch(self, connection: Connection, params: Params) -> tuple[_Plan | None, list[Any]]:
+        """The driver's rows and the plan to shape them (None: Core ran it, its rows are shaped)."""
         if not connection.in_transaction() and not _single_statement(connection):
-            return [tuple(row) for row in connection.execute(self.statement, dict(params))]
+            return None, list(connection.execute(self.statement, dict(params)))
         plan = self._plan(connection.dialect, params, many=False)
-        fetched = self._execute(connection, plan, plan.arguments(params), many=False)
-        if any(plan.results):
-            return [tuple(row) for row in plan.shape_all(fetched)]
-        return fetched
+        return plan, self._execute(connection, plan, plan.arguments(params), many=False)
 
     def first(self, connection: Connection, params: Params) -> Any | None:
         found = self.rows(connection, params)
