@@ -16,11 +16,12 @@ from stockgate.storage.checkpoints import BACKSTOP_PAGES
 
 def _in_database_file(path: Path, name: str) -> bool:
     # immutable=1 reads the database file alone, as if the log did not exist (until the first
-    # checkpoint even the schema is only in the log).
+    # checkpoint even the schema is only in the log). It does not lock either, so a read while the
+    # thread is copying pages can see a half-written file: "malformed" means "not there yet".
     with closing(sqlite3.connect(f"file:{path}?immutable=1", uri=True)) as raw:
         try:
             found = raw.execute("SELECT count(*) FROM carriers WHERE name = ?", (name,)).fetchone()
-        except sqlite3.OperationalError:
+        except sqlite3.DatabaseError:  # no such table yet, or a torn read
             return False
         return bool(found[0])
 
