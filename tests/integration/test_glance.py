@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -64,3 +65,39 @@ def test_on_sqlite_a_glance_through_core_leaves_no_reader_behind(sqlite_runtime:
         busy, _log, _done = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
         conn.rollback()
     assert busy == 0
+
+
+def _writer_can_start(path: Path) -> bool:
+    """Whether another connection could take the write lock right now (no waiting)."""
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if "locked" not in str(error):
+            raise
+        return False
+    else:
+        other.execute("ROLLBACK")
+        return True
+    finally:
+        other.close()
+
+
+def test_on_sqlite_a_write_takes_the_write_lock_before_its_first_statement(tmp_path: Path) -> None:
+    # BEGIN IMMEDIATE: two writers that both read first could otherwise both fail to upgrade.
+    path = tmp_path / "kinds.db"
+    rt = start(Config(database_url=f"sqlite:///{path}"))
+    try:
+        seen = {
+            kind: run(lambda _tx: _writer_can_start(path))
+            for kind, run in (("write", rt.db.write), ("read", rt.db.read), ("glance", rt.db.glance))
+        }
+        # The kinds keep to their connections when those are reused (the idle lists).
+        again = {
+            "write": rt.db.write(lambda _tx: _writer_can_start(path)),
+            "read": rt.db.read(lambda _tx: _writer_can_start(path)),
+        }
+    finally:
+        rt.close()
+    assert seen == {"write": False, "read": True, "glance": True}
+    assert again == {"write": False, "read": True}

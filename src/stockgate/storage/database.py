@@ -45,6 +45,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 # How a unit of work runs: a read or write transaction, or one statement with none (SQLite only).
 Kind = Literal["read", "write", "single"]
+_OPTIONS: dict[Kind, str | None] = {"read": None, "write": WRITE_OPTION, "single": SINGLE_STATEMENT_OPTION}
 log = logging.getLogger(__name__)
 
 # serialization_failure, deadlock_detected: PostgreSQL asks the client to run the transaction again.
@@ -106,9 +107,6 @@ class SqlDatabase:
         self._write_mutex = threading.Lock() if is_sqlite(engine) else None
         self._file_lock = sqlite_write_lock(engine)  # the same queue across processes
         self._checkpoints = Checkpointer(engine) if self._file_lock is not None else None
-        # Made once: options set per connection copy the connection on every transaction.
-        self._writer = engine.execution_options(**{WRITE_OPTION: True})
-        self._single = engine.execution_options(**{SINGLE_STATEMENT_OPTION: True})
         # SQLite: connections kept open between transactions, one list for readers and one for
         # writers. Taking one from the pool and giving it back cost as much as a query
         # (bench/README.md); a file database has no server to lose the connection in between.
@@ -163,7 +161,12 @@ class SqlDatabase:
                 return self._idle[kind].pop()
             except IndexError:
                 pass
-        return {"read": self.engine, "write": self._writer, "single": self._single}[kind].connect()
+        # The option goes on the connection, not on an engine made with execution_options(): such an
+        # engine's events are joined to its parent's, and every check for statement listeners (two
+        # per prepared statement) then walked both: 2% of an E4 request (bench/README.md).
+        connection = self.engine.connect()
+        option = _OPTIONS[kind]
+        return connection.execution_options(**{option: True}) if option else connection
 
     def _transaction(self, work: Callable[[Tx], T], kind: Kind) -> T:
         connection = self._checkout(kind)
