@@ -79,18 +79,19 @@ def test_a_constraint_violation_is_the_usual_sqlalchemy_error(connection: Any) -
         _ADD_CARRIER.many(connection, [_carrier(1, "2.00")])
 
 
-def test_statements_are_seen_by_execution_events(runtime: Runtime) -> None:
+@pytest.mark.parametrize("name", ["before_cursor_execute", "after_cursor_execute"])
+def test_statements_are_seen_by_execution_events(runtime: Runtime, name: str) -> None:
     seen: list[str] = []
 
     def record(_conn: Any, _cur: Any, statement: str, *_rest: Any) -> None:
         seen.append(statement)
 
-    event.listen(runtime.engine, "before_cursor_execute", record)
+    event.listen(runtime.engine, name, record)
     try:
         with runtime.engine.connect() as conn, conn.begin():
             _CARRIERS_IN.rows(conn, {"ids": [1, 2]})
     finally:
-        event.remove(runtime.engine, "before_cursor_execute", record)
+        event.remove(runtime.engine, name, record)
     assert [s for s in seen if "FROM carriers" in s] and all(
         "IN (" in s for s in seen if "FROM carriers" in s
     )

@@ -9,7 +9,8 @@ processors, so Money, instants and the rest read and write exactly as through Co
 
 What still goes through SQLAlchemy: the transaction (the statement runs on the connection of the open
 `begin()`), the `before_cursor_execute` / `after_cursor_execute` events (the SQL counts of the tests and
-the benchmark's recording see these statements as they see any other), and errors, which are wrapped
+the benchmark's recording see these statements as they see any other; listeners on the engine or on
+the Engine class, since a listener on one connection alone is not asked), and errors, which are wrapped
 by the connection's own handler into the same `sqlalchemy.exc` classes (so retries and the unique
 constraint checks behave alike). Outside a transaction it falls back to `connection.execute`, except
 on the single-statement connections of `SqlDatabase.glance` (SQLite, where the driver is in autocommit
@@ -147,15 +148,18 @@ class Prepared:
     def _execute(self, connection: Connection, plan: _Plan, arguments: Any, *, many: bool) -> list[Any]:
         cursor = connection.connection.cursor()
         try:
+            # The engine's listeners decide (a connection's own would be missed); asking the
+            # connection walks its joined events: twice the instructions (bench/README.md).
+            listening = connection.engine.dispatch
             dispatch = connection.dispatch
-            if dispatch.before_cursor_execute:
+            if listening.before_cursor_execute:
                 dispatch.before_cursor_execute(connection, cursor, plan.sql, arguments, plan.context, many)
             if many:
                 cursor.executemany(plan.sql, arguments)
             else:
                 cursor.execute(plan.sql, arguments)
             fetched = list(cursor.fetchall()) if plan.row is not None else []
-            if dispatch.after_cursor_execute:
+            if listening.after_cursor_execute:
                 dispatch.after_cursor_execute(connection, cursor, plan.sql, arguments, plan.context, many)
             return fetched
         except Exception as error:  # the connection's own handler wraps it (and may invalidate)
