@@ -107,9 +107,10 @@ class SqlDatabase:
         self._write_mutex = threading.Lock() if is_sqlite(engine) else None
         self._file_lock = sqlite_write_lock(engine)  # the same queue across processes
         self._checkpoints = Checkpointer(engine) if self._file_lock is not None else None
-        # SQLite: connections kept open between transactions, one list for readers and one for
-        # writers. Taking one from the pool and giving it back cost as much as a query
-        # (bench/README.md); a file database has no server to lose the connection in between.
+        # SQLite: connections kept open between transactions, a list for each kind of unit of work (a
+        # connection keeps its kind's option). Taking one from the pool and giving it back cost as
+        # much as a query (bench/README.md); a file database has no server to lose the connection in
+        # between.
         # PostgreSQL keeps the pool's checkout, whose pre-ping notices a restarted server.
         self._idle: dict[Kind, list[Connection]] | None = (
             {"read": [], "write": [], "single": []} if is_sqlite(engine) else None

@@ -116,9 +116,9 @@ class Prepared:
     def tuples(self, connection: Connection, params: Params) -> list[tuple[Any, ...]]:
         """The rows as plain tuples, for hot reads that unpack them at once (no names to build)."""
         plan, fetched = self._fetch(connection, params)
-        if plan is None or plan.plain:
-            return [tuple(row) for row in fetched] if plan is None else fetched
-        return plan.shape_all(fetched)
+        if plan is None:
+            return [tuple(row) for row in fetched]
+        return fetched if plan.plain else plan.shape_all(fetched)
 
     def _fetch(self, connection: Connection, params: Params) -> tuple[_Plan | None, list[Any]]:
         """The driver's rows and the plan to shape them (None: Core ran it, its rows are shaped)."""
