@@ -80,6 +80,7 @@ def table(report: dict[str, Any]) -> list[str]:
         "errors",
         "cpu us/op",
         "busiest",
+        "stolen",
         "SQL/op",
         "tx/op",
         "invariants",
@@ -95,6 +96,7 @@ def table(report: dict[str, Any]) -> list[str]:
                 _cell(s.get("errors")),
                 _cell(s.get("server_cpu_us_per_request", s.get("cpu_us_per_operation")), 0),
                 _cell(s.get("busiest_worker_cpu_share"), 2),
+                _percent(s.get("stolen_share")),
                 _cell(s.get("statements"), 0) if s.get("statements") is not None else "-",
                 _cell(s.get("transactions"), 0) if s.get("transactions") is not None else "-",
                 s.get("invariants", "-"),
@@ -110,6 +112,12 @@ def table(report: dict[str, Any]) -> list[str]:
                 f"total {e['total_s']:.2f} s, {e['bytes'] / 1e6:.1f} MB, "
                 f"server peak {e['peak_rss_mib']:.0f} MiB {e['error']}".rstrip()
             )
+    stolen = report.get("machine", {}).get("stolen_share")
+    if stolen is not None:
+        lines.append(
+            f"host steal: {stolen:.0%} of this machine's CPU time went to other guests during the run "
+            "(ratios taken above a few percent are not comparable with quiet runs)"
+        )
     lines.append("")
     for name, value in report["ratios"].items():
         lines.append(f"{name:<28} {value:.2f}")
@@ -119,6 +127,10 @@ def table(report: dict[str, Any]) -> list[str]:
     for failure in report["failures"]:
         lines.append(f"FAIL {failure}")
     return lines
+
+
+def _percent(share: float | None) -> str:
+    return "-" if share is None else f"{share:.0%}"
 
 
 def _aligned(headers: list[str], rows: list[list[str]]) -> list[str]:

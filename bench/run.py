@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import orjson
 
-from bench import capture, databases, dataset, export, replay, report, traffic
+from bench import capture, databases, dataset, export, machine, replay, report, traffic
 from bench.dataset import Dataset
 from bench.load import LoadSpec
 from bench.profile import Profiler
@@ -86,6 +86,7 @@ def _run(options: Options, dbs: databases.Databases, started: float) -> dict[str
         "failures": [],
     }
     scenarios: dict[str, Any] = result["scenarios"]
+    measuring = machine.cpu_times()
     ceiling_db: dict[str, float] = {}
     http_ceilings: list[float] = []
     try:
@@ -123,6 +124,7 @@ def _run(options: Options, dbs: databases.Databases, started: float) -> dict[str
     result["ceilings"] = {"http": ceiling_http, "http_runs": http_ceilings, "db": ceiling_db}
     result["ratios"] = report.ratios(scenarios, ceiling_http, ceiling_db)
     result["machine"]["load_after"] = os.getloadavg()
+    result["machine"]["stolen_share"] = machine.stolen_share(measuring, machine.cpu_times())
     result["elapsed_s"] = time.monotonic() - started
     result["targets"] = [
         {"target": label, "met": met, "value": figure} for label, met, figure in report.targets(result)
@@ -167,6 +169,7 @@ def _load(
         # After the warm-up (which may pay for argon2 and cold caches), for most of the measured window.
         profiler.start(label, server.pids(), max(1.0, options.seconds - 1), delay=options.warmup + 1)
     cpu_before = server.cpu_seconds()
+    machine_before = machine.cpu_times()
     done = subprocess.run(
         [sys.executable, "-m", "bench.load"],
         input=orjson.dumps(asdict(spec)),
@@ -179,6 +182,7 @@ def _load(
     if profiler is not None:
         profiler.stop(label)
     measured: dict[str, Any] = orjson.loads(done.stdout)
+    measured["stolen_share"] = machine.stolen_share(machine_before, machine.cpu_times())
     # CPU per answer, the server's and the load generator's: on a shared machine the time a request
     # takes depends on the neighbours, its CPU cost much less.
     answered = sum(measured["statuses"].values())
@@ -242,9 +246,11 @@ def _replay(
 ) -> float:
     label = f"ceiling-db {name}"
     say(options, f"{label}: recorded SQL through the driver, {len(ops)} clients, {options.seconds:g} s")
+    machine_before = machine.cpu_times()
     replayed = replayer.run(name, warmup=options.warmup, seconds=options.seconds)
     scenarios[label] = {
         **asdict(replayed),
+        "stolen_share": machine.stolen_share(machine_before, machine.cpu_times()),
         "statements": ops[0].statements,
         "transactions": ops[0].transactions,
     }

@@ -42,3 +42,5 @@ def test_a_small_run_measures_every_scenario_and_the_books_balance(bench_databas
     assert scenarios["order-json"]["statements"] <= 12
     assert set(result["ratios"]) >= {"status / ceiling-http", "reserve / bound", "order-json / bound"}
     assert result["export"]  # measured, or skipped where E1 is not served
+    assert 0 <= result["machine"]["stolen_share"] <= 1
+    assert all(0 <= scenarios[name]["stolen_share"] <= 1 for name in scenarios)

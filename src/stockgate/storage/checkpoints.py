@@ -40,7 +40,10 @@ class Checkpointer:
         self._start_lock = threading.Lock()
 
     def wrote(self) -> None:
-        self._dirty.set()
+        # Already set: the thread has not cleared it yet, so its next checkpoint comes after this
+        # commit anyway. Setting it again takes the event's lock and wakes no one (1% of an order).
+        if not self._dirty.is_set():
+            self._dirty.set()
         if self._pid != os.getpid():  # first write of this process (a forked child starts its own)
             self._start()
 

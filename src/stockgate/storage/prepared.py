@@ -5,7 +5,8 @@
 driver and the database together; an order runs eleven statements (bench/README.md has the figures).
 A `Prepared` statement is compiled once per dialect (and per length of each IN list) into the SQL text,
 the order of its parameters with each one's bind processor, and the result columns with their result
-processors, so Money, instants and the rest read and write exactly as through Core.
+processors, so Money, instants and the rest read and write exactly as through Core (our own column
+types give one function each instead of SQLAlchemy's wrapper around two: storage/types.py).
 
 What still goes through SQLAlchemy: the transaction (the statement runs on the connection of the open
 `begin()`), the `before_cursor_execute` / `after_cursor_execute` events (the SQL counts of the tests and
@@ -146,7 +147,8 @@ class Prepared:
         self._execute(connection, plan, [plan.arguments(row) for row in rows], many=True)
 
     def _execute(self, connection: Connection, plan: _Plan, arguments: Any, *, many: bool) -> list[Any]:
-        cursor = connection.connection.cursor()
+        # The driver's own cursor: the pool's proxy adds a Python call with *args and **kwargs.
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             # The engine's listeners decide (a connection's own would be missed); asking the
             # connection walks its joined events: twice the instructions (bench/README.md).
@@ -205,7 +207,7 @@ def _make_plan(compiled: SQLCompiler, dialect: Dialect, params: Params) -> _Plan
         base, index = origin.get(name, (name, None))
         bind = compiled.binds[base]
         given = base in params
-        processor = bind.type._cached_bind_processor(dialect)
+        processor = _bind_processor(bind.type, dialect)
         slots.append(
             _Slot(base if given else None, index, None if given else state.parameters[name], processor)
         )
@@ -214,8 +216,21 @@ def _make_plan(compiled: SQLCompiler, dialect: Dialect, params: Params) -> _Plan
     results: tuple[Processor, ...] = ()
     if columns:
         row = _named_rows([c.keyname for c in columns])
-        results = tuple(c.type._cached_result_processor(dialect, None) for c in columns)
+        results = tuple(_result_processor(c.type, dialect) for c in columns)
     return _Plan(state.statement, positional, tuple(names), tuple(slots), row, results, _Context(names))
+
+
+def _bind_processor(type_: Any, dialect: Dialect) -> Processor:
+    """Our column types' own single function (storage/types.py), else SQLAlchemy's processor."""
+    fused = getattr(type_, "prepared_bind", None)
+    made: Processor = fused(dialect) if fused is not None else type_._cached_bind_processor(dialect)
+    return made
+
+
+def _result_processor(type_: Any, dialect: Dialect) -> Processor:
+    fused = getattr(type_, "prepared_result", None)
+    made: Processor = fused(dialect) if fused is not None else type_._cached_result_processor(dialect, None)
+    return made
 
 
 def _named_rows(names: list[str]) -> Callable[..., tuple[Any, ...]]:
