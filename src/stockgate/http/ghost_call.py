@@ -7,7 +7,7 @@ whatever it raises goes through the error table.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar
 
@@ -63,14 +63,20 @@ class GhostCall:
         """scheme://host[:port] the request came to, for links in answers (built only when needed)."""
         return "" if self.request is None else str(self.request.base_url).rstrip("/")
 
-    @cached_property
+    # Worked out on first use (a 406 comes when the endpoint first needs the format), kept here: not
+    # functools.cached_property, which in Python 3.11 takes a lock shared by every instance.
+    _format: Format | None = field(default=None, init=False, repr=False)
+
+    @property
     def request_format(self) -> Format | None:
         return body_format(self.content_type, self.body)
 
-    @cached_property
+    @property
     def format(self) -> Format:
         """The response format (406 when the Accept header allows neither)."""
-        return response_format(self.accept, self.request_format)
+        if self._format is None:
+            self._format = response_format(self.accept, self.request_format)
+        return self._format
 
     def document(self) -> Node:
         """The parsed request body (400/429 when empty or malformed)."""
