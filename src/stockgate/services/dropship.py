@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 from stockgate.domain.errors import NothingAvailable
 from stockgate.domain.orders import DropshipOrderRequest
@@ -30,6 +30,8 @@ def place_dropship_orders(
     tally: Tally | None = None,
 ) -> PlacedOrders:
     """Create every order of one request atomically; a key seen before answers with its order."""
+    # Made before the transaction: everything done inside holds SQLite's one write lock.
+    drafts = {r.key: _draft(r) for r in requests}
 
     def work(tx: Tx) -> tuple[PlacedOrders, Tally]:
         counted = Tally()  # per attempt: a retried transaction counts once
@@ -49,7 +51,7 @@ def place_dropship_orders(
                 takes = book.takes(request.lines)
                 if not takes:
                     raise NothingAvailable(request.key)
-                created[request.key] = book.create(_draft(request), takes)
+                created[request.key] = book.create(drafts[request.key], takes)
             book.finish()
             counted.add(book.tally)
             order_ids = [
@@ -71,7 +73,8 @@ def place_dropship_orders(
 def _draft(request: DropshipOrderRequest) -> OrderDraft:
     recipient = request.recipient
     address = {
-        **asdict(recipient.address),
+        # Not dataclasses.asdict, which deep-copies every value: these are all plain strings.
+        **{f.name: getattr(recipient.address, f.name) for f in fields(recipient.address)},
         "recipient": recipient.recipient,
         "careof": recipient.careof,
         "cfpiva": recipient.cfpiva,

@@ -119,12 +119,21 @@ def _as_utc(value: Any) -> datetime | None:
 
 # The SQLite pair in one call each (these run for every instant of every hot statement).
 def _utc_text(value: Any) -> str | None:
+    global _last_text
+    seen, text = _last_text
+    if value is seen:  # one transaction's "now" is written to several columns and rows
+        return text
     if value is None:
         return None
     if value.tzinfo is None:
         raise ValueError(NAIVE)
-    text: str = value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    moment: datetime = value.astimezone(UTC)
+    text = moment.replace(tzinfo=None).isoformat(" ", "microseconds")
+    _last_text = (value, text)  # one assignment: a thread reads the old pair or the new, whole
     return text
+
+
+_last_text: tuple[datetime | None, str | None] = (None, None)
 
 
 def _utc_from_text(value: Any) -> datetime | None:
