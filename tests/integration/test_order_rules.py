@@ -133,6 +133,19 @@ def test_lines_record_the_price_of_the_moment(
     assert order.fields["total"] == line_total(runtime, order_id) + Decimal("9.80")
 
 
+def test_a_key_twice_in_one_request_makes_the_first_order_only(
+    runtime: Runtime, shop: Shop, principal_of: Callable[[Shop], Principal], models: list[int]
+) -> None:
+    first = request("twice", {models[0]: 2}, country="IT")
+    second = request("twice", {models[1]: 1}, country="FR")
+    order_id, again = place(runtime, principal_of(shop), first, second)
+    assert again == order_id and len(list_orders(runtime.db)) == 1
+    order = show_order(runtime.db, order_id=order_id)
+    assert [(line.stock_id, line.quantity) for line in order.lines] == [(models[0], 2)]
+    assert order.fields["countrycode"] == "IT"
+    assert check_invariants(runtime.db) == []
+
+
 def test_errors_change_nothing(
     runtime: Runtime, funded: Shop, principal_of: Callable[[Shop], Principal], models: list[int]
 ) -> None:

@@ -63,13 +63,18 @@ class GhostCall:
         """scheme://host[:port] the request came to, for links in answers (built only when needed)."""
         return "" if self.request is None else str(self.request.base_url).rstrip("/")
 
-    # Worked out on first use (a 406 comes when the endpoint first needs the format), kept here: not
+    # Worked out on first use (a 415 or 406 comes when the endpoint first needs them), kept here: not
     # functools.cached_property, which in Python 3.11 takes a lock shared by every instance.
+    _request_format: Format | None = field(default=None, init=False, repr=False)
+    _request_format_known: bool = field(default=False, init=False, repr=False)
     _format: Format | None = field(default=None, init=False, repr=False)
 
     @property
     def request_format(self) -> Format | None:
-        return body_format(self.content_type, self.body)
+        if not self._request_format_known:
+            self._request_format = body_format(self.content_type, self.body)
+            self._request_format_known = True
+        return self._request_format
 
     @property
     def format(self) -> Format:

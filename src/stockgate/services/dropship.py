@@ -31,27 +31,27 @@ def place_dropship_orders(
 ) -> PlacedOrders:
     """Create every order of one request atomically; a key seen before answers with its order."""
     # Made before the transaction: everything done inside holds SQLite's one write lock.
-    drafts = {r.key: _draft(r) for r in requests}
+    drafts = [_draft(r) for r in requests]
 
     def work(tx: Tx) -> tuple[PlacedOrders, Tally]:
         counted = Tally()  # per attempt: a retried transaction counts once
         account = tx.accounts.lock(principal.account_id)
         order_ids: list[int | None] = [tx.orders.id_by_key(account.id, r.key) for r in requests]
-        new = [r for r, oid in zip(requests, order_ids, strict=True) if oid is None]
+        new = [(r, d) for r, d, oid in zip(requests, drafts, order_ids, strict=True) if oid is None]
         if new:
-            named = all_stock_ids(r.lines for r in new)
+            named = all_stock_ids(r.lines for r, _ in new)
             carriers = tx.carriers.for_account(account.id)  # before the model rows lock: they wait less
             lines = tx.stock.lines_for_update(account.id, named)
             check_known(named, lines)
             book = OrderBook(tx, account, lines, carriers, actor)
             created = {}
-            for request in new:
+            for request, draft in new:
                 if request.key in created:  # the same key twice in one request: one order
                     continue
                 takes = book.takes(request.lines)
                 if not takes:
                     raise NothingAvailable(request.key)
-                created[request.key] = book.create(drafts[request.key], takes)
+                created[request.key] = book.create(draft, takes)
             book.finish()
             counted.add(book.tally)
             order_ids = [

@@ -123,11 +123,9 @@ def _utc_text(value: Any) -> str | None:
     seen, text = _last_text
     if value is seen:  # one transaction's "now" is written to several columns and rows
         return text
-    if value is None:
+    moment = _in_utc(value)
+    if moment is None:
         return None
-    if value.tzinfo is None:
-        raise ValueError(NAIVE)
-    moment: datetime = value.astimezone(UTC)
     text = moment.replace(tzinfo=None).isoformat(" ", "microseconds")
     _last_text = (value, text)  # one assignment: a thread reads the old pair or the new, whole
     return text
