@@ -21,15 +21,19 @@ def harmonic_bound(http: float, db: float) -> float:
     return 1 / (1 / http + 1 / db)
 
 
-def ratios(scenarios: dict[str, Any], ceiling_http: float, ceiling_db: dict[str, float]) -> dict[str, float]:
+def ratios(
+    scenarios: dict[str, Any], ceiling_http: dict[str, float], ceiling_db: dict[str, float]
+) -> dict[str, float]:
+    """Each scenario against the constant route measured in slices with it (`ceiling_http`, by
+    scenario) and, for writes, the replay of its SQL."""
     found: dict[str, float] = {}
-    if "status" in scenarios and ceiling_http:
-        found["status / ceiling-http"] = scenarios["status"]["throughput"] / ceiling_http
+    if "status" in scenarios and ceiling_http.get("status"):
+        found["status / ceiling-http"] = scenarios["status"]["throughput"] / ceiling_http["status"]
     for name in WRITE_SCENARIOS:
+        http = ceiling_http.get(name, 0.0)
         db = ceiling_db.get(DB_CEILING_OF[name], 0.0)
-        if name in scenarios and ceiling_http and db:
-            bound = harmonic_bound(ceiling_http, db)
-            found[f"{name} / bound"] = scenarios[name]["throughput"] / bound
+        if name in scenarios and http and db:
+            found[f"{name} / bound"] = scenarios[name]["throughput"] / harmonic_bound(http, db)
     if "reserve" in scenarios and "reserve-hot" in scenarios and scenarios["reserve"]["throughput"]:
         found["reserve-hot / reserve"] = (
             scenarios["reserve-hot"]["throughput"] / scenarios["reserve"]["throughput"]

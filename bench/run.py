@@ -28,6 +28,11 @@ REPLAYED = ("reserve", "reserve-hot", "order-json")  # the SQL bounding each wri
 # The shops push far past the default rate limit (burst 100, 50/s) and export more than 4 times an
 # hour: lifted, as a supplier would for its own load test. Everything else is the server's default.
 SERVER_ENV = {"STOCKGATE_RATE_BURST": "0", "STOCKGATE_FULL_EXPORTS_PER_HOUR": "0"}
+CEILING_HTTP = "ceiling-http"
+# Each scenario and the constant route take turns this long: short enough that both see the same
+# share of the host, long enough that the pause between turns (the slower kind's requests in flight
+# finishing) stays small beside it.
+SLICE_SECONDS = 1.0
 
 
 @dataclass
@@ -88,7 +93,7 @@ def _run(options: Options, dbs: databases.Databases, started: float) -> dict[str
     scenarios: dict[str, Any] = result["scenarios"]
     measuring = machine.cpu_times()
     ceiling_db: dict[str, float] = {}
-    http_ceilings: list[float] = []
+    ceiling_http: dict[str, float] = {}  # the constant route, measured in slices with each scenario
     try:
         server = Server(dbs.url, workers=options.workers, env={**SERVER_ENV, **options.server_env}).start()
     except BaseException:
@@ -97,31 +102,31 @@ def _run(options: Options, dbs: databases.Databases, started: float) -> dict[str
     try:
         say(options, f"server up with {options.workers} workers on port {server.port}")
         _prime(server, data)
-        http_ceilings.append(_load(options, server, data, "ceiling-http", scenarios)["throughput"])
         for name in HTTP_SCENARIOS:
             if name not in options.scenarios:
                 continue
             before = dataset.totals(rt)
-            measured = _load(options, server, data, name, scenarios)
+            measured, ceiling = _load(options, server, data, name, scenarios, partner=CEILING_HTTP)
+            ceiling_http[name] = ceiling["throughput"]
             ops = recorded[name]
             measured["statements"] = sum(o.statements for o in ops) / len(ops)
             measured["transactions"] = sum(o.transactions for o in ops) / len(ops)
-            if measured["errors"]:
-                result["failures"].append(f"{name}: {measured['errors']} errors {measured['error_samples']}")
+            for label, figures in ((name, measured), (f"{CEILING_HTTP} {name}", ceiling)):
+                if figures["errors"]:
+                    result["failures"].append(
+                        f"{label}: {figures['errors']} errors {figures['error_samples']}"
+                    )
             if name in report.WRITE_SCENARIOS:
                 _verify(options, dbs, rt, name, before, measured, result["failures"])
                 if name in report.DB_CEILING_OF.values():
                     ceiling_db[name] = _replay(options, replayer, recorded[name], name, scenarios)
         if "export" in options.scenarios:
             result["export"] = _export(options, server, data)
-        second = _load(options, server, data, "ceiling-http", scenarios, label="ceiling-http#2")
-        http_ceilings.append(second["throughput"])
     finally:
         server.stop()
         replayer.close()
         rt.close()
-    ceiling_http = sum(http_ceilings) / len(http_ceilings)
-    result["ceilings"] = {"http": ceiling_http, "http_runs": http_ceilings, "db": ceiling_db}
+    result["ceilings"] = {"http": ceiling_http, "db": ceiling_db}
     result["ratios"] = report.ratios(scenarios, ceiling_http, ceiling_db)
     result["machine"]["load_after"] = os.getloadavg()
     result["machine"]["stolen_share"] = machine.stolen_share(measuring, machine.cpu_times())
@@ -142,15 +147,10 @@ def _prime(server: Server, data: Dataset) -> None:
 
 
 def _load(
-    options: Options,
-    server: Server,
-    data: Dataset,
-    scenario: str,
-    scenarios: dict[str, Any],
-    label: str | None = None,
-) -> dict[str, Any]:
-    label = label or scenario
-    say(options, f"{label}: {options.concurrency} clients, {options.seconds:g} s")
+    options: Options, server: Server, data: Dataset, scenario: str, scenarios: dict[str, Any], partner: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The scenario and its partner, measured in interleaved slices by one load generator (bench.load)."""
+    say(options, f"{scenario} and {partner}: {options.concurrency} clients, {options.seconds:g} s each")
     spec = LoadSpec(
         host="127.0.0.1",
         port=server.port,
@@ -163,13 +163,15 @@ def _load(
         hot=data.hot,
         tag=f"{scenario}-{time.time_ns()}",
         workers=options.workers,
+        partner=partner,
+        slice_seconds=min(SLICE_SECONDS, options.seconds / 2),
+        server_pids=server.pids(),
     )
     profiler = Profiler(options.profile) if options.profile else None
     if profiler is not None:
-        # After the warm-up (which may pay for argon2 and cold caches), for most of the measured window.
-        profiler.start(label, server.pids(), max(1.0, options.seconds - 1), delay=options.warmup + 1)
-    cpu_before = server.cpu_seconds()
-    machine_before = machine.cpu_times()
+        # After the warm-up (which may pay for argon2 and cold caches), for most of the measured window;
+        # the stacks of the partner's slices are in it too (the constant route is easy to tell apart).
+        profiler.start(scenario, server.pids(), max(1.0, 2 * options.seconds - 1), delay=options.warmup + 1)
     done = subprocess.run(
         [sys.executable, "-m", "bench.load"],
         input=orjson.dumps(asdict(spec)),
@@ -180,29 +182,30 @@ def _load(
     if done.returncode != 0:
         raise RuntimeError(f"the load generator failed:\n{done.stderr.decode(errors='replace')[-3000:]}")
     if profiler is not None:
-        profiler.stop(label)
+        profiler.stop(scenario)
     measured: dict[str, Any] = orjson.loads(done.stdout)
-    measured["stolen_share"] = machine.stolen_share(machine_before, machine.cpu_times())
-    # CPU per answer, the server's and the load generator's: on a shared machine the time a request
-    # takes depends on the neighbours, its CPU cost much less.
-    answered = sum(measured["statuses"].values())
-    spent = {
-        pid: (user - cpu_before[pid][0], system - cpu_before[pid][1])
-        for pid, (user, system) in server.cpu_seconds().items()
-        if pid in cpu_before
-    }
-    user = sum(u for u, _ in spent.values())
-    system = sum(s for _, s in spent.values())
+    ceiling: dict[str, Any] = measured.pop("partner")
+    for label, figures in ((scenario, measured), (f"{partner} {scenario}", ceiling)):
+        _cpu_per_request(figures)
+        scenarios[label] = figures
+    return measured, ceiling
+
+
+def _cpu_per_request(measured: dict[str, Any]) -> None:
+    """The server's and the load generator's CPU per answer in the measured slices: on a shared
+    machine the time a request takes depends on the neighbours, its CPU cost much less."""
+    answered = max(1, measured["requests"])
+    spent = measured["server_cpu"].values()
+    user = sum(u for u, _ in spent)
+    system = sum(s for _, s in spent)
     # The busiest worker's share of the workers' CPU: 1/workers when the kernel spread the
     # connections evenly, near 1 when one worker took most of them.
-    measured["busiest_worker_cpu_share"] = max((u + s for u, s in spent.values()), default=0) / max(
+    measured["busiest_worker_cpu_share"] = max((u + s for u, s in spent), default=0) / max(
         1e-9, user + system
     )
-    measured["server_cpu_us_per_request"] = 1e6 * (user + system) / max(1, answered)
+    measured["server_cpu_us_per_request"] = 1e6 * (user + system) / answered
     measured["server_cpu_system_share"] = system / max(1e-9, user + system)
-    measured["loadgen_cpu_us_per_request"] = 1e6 * measured["cpu_seconds"] / max(1, answered)
-    scenarios[label] = measured
-    return measured
+    measured["loadgen_cpu_us_per_request"] = 1e6 * measured["cpu_seconds"] / answered
 
 
 def _verify(

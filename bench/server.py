@@ -106,17 +106,6 @@ class Server:
                         found[pid] = int(line.split()[1])
         return found
 
-    def cpu_seconds(self) -> dict[int, tuple[float, float]]:
-        """(user, system) CPU time used so far by each worker (from /proc/PID/stat)."""
-        tick = os.sysconf("SC_CLK_TCK")
-        found = {}
-        for pid in self.pids():
-            with suppress(OSError):
-                # Fields after the command name (which may hold spaces) start after the last ')'.
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                found[pid] = (int(fields[11]) / tick, int(fields[12]) / tick)
-        return found
-
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-4000:] if self.log_path.exists() else ""
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from bench.machine import CpuTimes, cpu_times, stolen_share
+from bench.machine import CpuTimes, cpu_times, process_cpu_seconds, stolen_share
 
 
 def test_steal_is_read_from_the_cpu_line(tmp_path: Path) -> None:
@@ -32,3 +33,12 @@ def test_no_reading_where_the_kernel_gives_none(tmp_path: Path) -> None:
 def test_this_machine_gives_a_reading() -> None:
     now = cpu_times()
     assert now is not None and 0 <= now.steal <= now.total
+
+
+def test_a_process_cpu_time_is_read_until_it_is_gone() -> None:
+    before = process_cpu_seconds(os.getpid())
+    sum(range(2_000_000))  # some CPU time of our own
+    after = process_cpu_seconds(os.getpid())
+    assert before is not None and after is not None
+    assert after[0] + after[1] >= before[0] + before[1] > 0
+    assert process_cpu_seconds(2**22 + 1) is None  # above the kernel's pid_max: no such process
