@@ -13,10 +13,10 @@ from stockgate.services.auth import Principal
 from stockgate.services.check import check_invariants
 from stockgate.services.dropship import place_dropship_orders
 from stockgate.services.fulfilment import advance_order
-from stockgate.services.ports import Database
 from stockgate.services.reservations import reserve
 from stockgate.services.supplier_orders import show_order
 from stockgate.services.supplier_stock import list_reservations
+from stockgate.services.unit_of_work import Database
 
 
 def order_request(

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from stockgate.domain.dates import utc_now
 from stockgate.domain.errors import Conflict, NotFound
-from stockgate.services.ports import AccountRow, Credentials
+from stockgate.services.account_ports import AccountRow, Credentials
 from stockgate.storage.prepared import Prepared
 from stockgate.storage.tables import accounts, reservation_lines
 

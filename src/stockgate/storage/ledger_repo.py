@@ -8,7 +8,7 @@ from dataclasses import fields
 from sqlalchemy.engine import Connection
 
 from stockgate.domain.dates import utc_now
-from stockgate.services.ports import LedgerEntry
+from stockgate.services.stock_ports import LedgerEntry
 from stockgate.storage.bulk import insert_many
 from stockgate.storage.tables import ledger
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.engine import Connection
 
-from stockgate.services.ports import HistoryEntry, OrderDetail, OrderLine, OrderState, OrderStatusRow
+from stockgate.services.order_ports import HistoryEntry, OrderDetail, OrderLine, OrderState, OrderStatusRow
 from stockgate.storage.lengths import check_lengths
 from stockgate.storage.prepared import Prepared
 from stockgate.storage.tables import accounts, ledger, order_lines, orders

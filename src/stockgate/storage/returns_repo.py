@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 
 from stockgate.domain.dates import utc_now
 from stockgate.domain.returns import ReturnItem
-from stockgate.services.ports import ManifestFacts, ManifestLine, ReturnLine
+from stockgate.services.return_ports import ManifestFacts, ManifestLine, ReturnLine
 from stockgate.storage.supplier_tables import return_lines, return_requests
 from stockgate.storage.tables import accounts, models, orders, products
 

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 
 from stockgate.domain.dates import utc_now
 from stockgate.domain.errors import Conflict, UnknownStockId
-from stockgate.services.ports import ReservedModel, StockChange, StockLine
+from stockgate.services.stock_ports import ReservedModel, StockChange, StockLine
 from stockgate.storage.bulk import padded
 from stockgate.storage.prepared import Prepared
 from stockgate.storage.tables import accounts, models, reservation_lines
