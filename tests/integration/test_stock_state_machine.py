@@ -40,7 +40,8 @@ from stockgate.services.passwords import api_key_hash, hash_password
 from stockgate.services.reservations import reserve
 from stockgate.services.supplier_stock import release_reservation, set_stock
 from stockgate.services.unit_of_work import Tx
-from stockgate.storage.tables import models, order_lines, orders
+from stockgate.storage.catalog_tables import models
+from stockgate.storage.order_tables import order_lines, orders
 
 MODELS = 3
 ACCOUNTS = 2

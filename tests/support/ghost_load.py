@@ -22,7 +22,8 @@ from stockgate.services.passwords import api_key_hash, hash_password, new_api_ke
 from stockgate.services.stock_ports import LedgerEntry
 from stockgate.services.supplier_stock import set_stock
 from stockgate.services.unit_of_work import Tx
-from stockgate.storage.tables import models, order_lines, orders
+from stockgate.storage.catalog_tables import models
+from stockgate.storage.order_tables import order_lines, orders
 
 T = TypeVar("T")
 

@@ -65,7 +65,7 @@ def on_hand(runtime: Runtime, stock_id: int) -> int:
     """A model's on-hand quantity, read through the catalog's own view of it."""
     from sqlalchemy import select
 
-    from stockgate.storage.tables import models
+    from stockgate.storage.catalog_tables import models
 
     with runtime.engine.connect() as connection:
         return int(connection.execute(select(models.c.on_hand).where(models.c.id == stock_id)).scalar_one())

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from stockgate.domain.dates import utc_now
 from stockgate.services.stock_ports import LedgerEntry
 from stockgate.storage.bulk import insert_many
-from stockgate.storage.tables import ledger
+from stockgate.storage.order_tables import ledger
 
 _FIELDS = [f.name for f in fields(LedgerEntry)]
 
