@@ -26,7 +26,9 @@ from stockgate.services.catalog_import import import_products
 from stockgate.services.passwords import api_key_hash
 from stockgate.services.reservations import reserve
 from stockgate.services.supplier_stock import set_stock
-from stockgate.storage.tables import accounts, models, order_lines, orders
+from stockgate.storage.account_tables import accounts
+from stockgate.storage.catalog_tables import models
+from stockgate.storage.order_tables import order_lines, orders
 
 PASSWORD = "bench-password"
 # Deep enough that no run can empty a model: every lock and order line of a run is granted in full,

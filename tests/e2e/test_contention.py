@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from stockgate.bootstrap import Runtime
-from stockgate.storage.tables import accounts, orders
+from stockgate.storage.account_tables import accounts
+from stockgate.storage.order_tables import orders
 from tests.support.ghost_load import (
     ACQUIRE,
     DROPSHIP,

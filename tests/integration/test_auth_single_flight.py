@@ -15,6 +15,7 @@ import pytest
 from stockgate.bootstrap import Runtime
 from stockgate.domain.errors import AuthenticationFailed
 from stockgate.domain.throttle import LockedOut
+from stockgate.services.access_ports import FailureCounter
 from stockgate.services.auth import Principal, authenticate
 from stockgate.services.passwords import (
     VERIFY_SLOTS,
@@ -23,7 +24,7 @@ from stockgate.services.passwords import (
     flight_followers,
     verification_slot,
 )
-from stockgate.services.ports import FailureCounter, Tx
+from stockgate.services.unit_of_work import Tx
 from tests.conftest import AccountFactory
 
 WRONG = "not the password"

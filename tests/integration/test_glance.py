@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import event, select, text
 
 from stockgate.bootstrap import Config, Runtime, start
+from stockgate.storage.account_tables import accounts
 from stockgate.storage.prepared import Prepared
-from stockgate.storage.tables import accounts
 
 _COUNT = Prepared(select(accounts.c.id).order_by(accounts.c.id))
 

@@ -12,8 +12,9 @@ from sqlalchemy import bindparam, event, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from stockgate.bootstrap import Runtime
+from stockgate.storage.account_tables import carriers
+from stockgate.storage.order_tables import ledger
 from stockgate.storage.prepared import Prepared
-from stockgate.storage.tables import carriers, ledger
 
 _CARRIERS_IN = Prepared(
     select(carriers.c.id, carriers.c.cost, carriers.c.max_weight, func.coalesce(carriers.c.name, "none"))

@@ -26,8 +26,8 @@ from stockgate.services.return_workflow import (
     refuse_return,
 )
 from stockgate.services.supplier_stock import set_stock
+from stockgate.storage.order_tables import ledger, order_lines, orders
 from stockgate.storage.supplier_tables import return_lines
-from stockgate.storage.tables import ledger, order_lines, orders
 from tests.conftest import AccountFactory, Shop
 from tests.support.supplier import assert_books_balance, on_hand, order_fields, place
 

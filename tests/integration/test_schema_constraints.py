@@ -12,7 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from stockgate.bootstrap import Runtime
 from stockgate.domain.dates import utc_now
 from stockgate.services.supplier_stock import set_stock
-from stockgate.storage.tables import accounts, models, orders, reservation_lines
+from stockgate.storage.account_tables import accounts
+from stockgate.storage.catalog_tables import models
+from stockgate.storage.order_tables import orders, reservation_lines
 from tests.conftest import Shop
 
 

@@ -37,10 +37,11 @@ from stockgate.services.check import check_invariants
 from stockgate.services.dropship import place_dropship_orders
 from stockgate.services.fulfilment import advance_order, cancel_order
 from stockgate.services.passwords import api_key_hash, hash_password
-from stockgate.services.ports import Tx
 from stockgate.services.reservations import reserve
 from stockgate.services.supplier_stock import release_reservation, set_stock
-from stockgate.storage.tables import models, order_lines, orders
+from stockgate.services.unit_of_work import Tx
+from stockgate.storage.catalog_tables import models
+from stockgate.storage.order_tables import order_lines, orders
 
 MODELS = 3
 ACCOUNTS = 2

@@ -18,9 +18,11 @@ from starlette.testclient import TestClient
 
 from stockgate.bootstrap import Config, Runtime, create_app, start
 from stockgate.services.accounts import create_account
-from stockgate.services.ports import LedgerEntry, Tx
+from stockgate.services.stock_ports import LedgerEntry
+from stockgate.services.unit_of_work import Tx
+from stockgate.storage.catalog_tables import models
 from stockgate.storage.database import MAX_ATTEMPTS, SqlDatabase
-from stockgate.storage.tables import ledger, models, orders, reservation_lines
+from stockgate.storage.order_tables import ledger, orders, reservation_lines
 from tests.support.ghost_load import DROPSHIP, JSON, SOLD, dropship_body, reserve_body, seed_models
 from tests.support.pg_server import Databases
 

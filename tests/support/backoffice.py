@@ -12,7 +12,7 @@ from stockgate.domain.orders import Address, DropshipOrderRequest, Recipient
 from stockgate.services.auth import Principal
 from stockgate.services.dropship import place_dropship_orders
 from stockgate.services.passwords import api_key_hash
-from stockgate.services.ports import Database
+from stockgate.services.unit_of_work import Database
 
 ADMIN_EMAIL = "boss@example.com"
 ADMIN_PASSWORD = "warehouse password"

@@ -18,10 +18,10 @@ from stockgate.services.carriers import add_carrier
 from stockgate.services.catalog_generate import generate_catalog
 from stockgate.services.catalog_import import import_products
 from stockgate.services.fulfilment import advance_order, cancel_order
-from stockgate.services.ports import Database
 from stockgate.services.return_requests import open_return
 from stockgate.services.return_workflow import authorize_return
 from stockgate.services.supplier_orders import show_order
+from stockgate.services.unit_of_work import Database
 from tests.support.backoffice import ADMIN_EMAIL, ADMIN_PASSWORD, dropship, principal
 from tests.support.supplier import lock
 

@@ -25,8 +25,10 @@ from stockgate.services.carriers import add_carrier
 from stockgate.services.catalog_generate import generate_catalog
 from stockgate.services.catalog_import import import_products
 from stockgate.services.passwords import api_key_hash, hash_password
+from stockgate.storage.account_tables import accounts
+from stockgate.storage.catalog_tables import models
+from stockgate.storage.order_tables import ledger, order_lines, orders, reservation_lines
 from stockgate.storage.supplier_tables import return_lines, return_requests
-from stockgate.storage.tables import accounts, ledger, models, order_lines, orders, reservation_lines
 from tests.support.backoffice import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.support.backoffice_seed import RECIPIENTS
 

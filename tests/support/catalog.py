@@ -15,7 +15,7 @@ from stockgate.domain.catalog import CatalogFilter, ImportCounts, ProductRecord
 from stockgate.domain.dates import utc_now
 from stockgate.services.catalog_export import export_catalog
 from stockgate.services.catalog_import import import_catalog
-from stockgate.storage.tables import models, products
+from stockgate.storage.catalog_tables import models, products
 from stockgate.wire.catalog import render_export
 from stockgate.wire.catalog_csv import CsvCatalog
 from stockgate.wire.catalog_teal import read_teal

@@ -19,9 +19,11 @@ from stockgate.services.catalog_generate import generate_catalog
 from stockgate.services.catalog_import import import_products
 from stockgate.services.check import check_invariants
 from stockgate.services.passwords import api_key_hash, hash_password, new_api_key
-from stockgate.services.ports import LedgerEntry, Tx
+from stockgate.services.stock_ports import LedgerEntry
 from stockgate.services.supplier_stock import set_stock
-from stockgate.storage.tables import models, order_lines, orders
+from stockgate.services.unit_of_work import Tx
+from stockgate.storage.catalog_tables import models
+from stockgate.storage.order_tables import order_lines, orders
 
 T = TypeVar("T")
 

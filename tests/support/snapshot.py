@@ -8,7 +8,9 @@ from sqlalchemy import func, select
 
 from stockgate.bootstrap import Runtime
 from stockgate.services.check import check_invariants
-from stockgate.storage.tables import accounts, ledger, models, order_lines, orders, reservation_lines
+from stockgate.storage.account_tables import accounts
+from stockgate.storage.catalog_tables import models
+from stockgate.storage.order_tables import ledger, order_lines, orders, reservation_lines
 
 
 def business_state(runtime: Runtime) -> dict[str, Any]:

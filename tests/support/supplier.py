@@ -13,10 +13,10 @@ from stockgate.services.auth import Principal
 from stockgate.services.check import check_invariants
 from stockgate.services.dropship import place_dropship_orders
 from stockgate.services.fulfilment import advance_order
-from stockgate.services.ports import Database
 from stockgate.services.reservations import reserve
 from stockgate.services.supplier_orders import show_order
 from stockgate.services.supplier_stock import list_reservations
+from stockgate.services.unit_of_work import Database
 
 
 def order_request(
@@ -65,7 +65,7 @@ def on_hand(runtime: Runtime, stock_id: int) -> int:
     """A model's on-hand quantity, read through the catalog's own view of it."""
     from sqlalchemy import select
 
-    from stockgate.storage.tables import models
+    from stockgate.storage.catalog_tables import models
 
     with runtime.engine.connect() as connection:
         return int(connection.execute(select(models.c.on_hand).where(models.c.id == stock_id)).scalar_one())

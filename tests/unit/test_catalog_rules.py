@@ -19,7 +19,7 @@ from stockgate.domain.catalog import (
 )
 from stockgate.domain.catalog_rules import MODEL_TEXT, PRODUCT_TEXT, TAG_TEXT, product_problem
 from stockgate.domain.errors import InvalidInput
-from stockgate.storage.tables import models, product_tags, products
+from stockgate.storage.catalog_tables import models, product_tags, products
 from stockgate.wire.catalog_query import parse_since, read_export_query
 
 

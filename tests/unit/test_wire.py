@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from stockgate.domain.errors import InvalidInput
-from stockgate.services.ports import ReservedModel
+from stockgate.services.stock_ports import ReservedModel
 from stockgate.wire.negotiation import NotAcceptable, UnsupportedMediaType, body_format, response_format
 from stockgate.wire.nodes import as_int, parse_document
 from stockgate.wire.orders import read_acquire

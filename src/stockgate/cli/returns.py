@@ -17,7 +17,7 @@ from stockgate.cli.common import (
     page_options,
     runtime,
 )
-from stockgate.services.ports import ReturnLine
+from stockgate.services.return_ports import ReturnLine
 from stockgate.services.return_workflow import (
     authorize_return,
     complete_return,

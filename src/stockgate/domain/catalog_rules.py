@@ -1,7 +1,7 @@
 """What a product must satisfy to enter the catalog, checked on every import before anything is written.
 
-The limits mirror the columns of storage/tables.py (a test keeps the two equal): a value that would not
-fit is reported against its line instead of failing a whole batch in the database.
+The limits mirror the columns of storage/catalog_tables.py (a test keeps the two equal): a value that
+would not fit is reported against its line instead of failing a whole batch in the database.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from stockgate.domain.throttle import RateLimit
-from stockgate.services.ports import Database
+from stockgate.services.unit_of_work import Database
 from stockgate.wire.return_manifest import Letterhead
 
 DEFAULT_MAX_BODY = 1024 * 1024

@@ -20,7 +20,7 @@ from stockgate.domain.errors import (
     UnknownStockId,
 )
 from stockgate.domain.throttle import RateLimited, Throttled
-from stockgate.services.ports import Busy
+from stockgate.services.unit_of_work import Busy
 from stockgate.wire.negotiation import NotAcceptable, UnsupportedMediaType
 
 log = logging.getLogger("stockgate.http")

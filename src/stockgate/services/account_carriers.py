@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from stockgate.domain.errors import InvalidInput
 from stockgate.services.accounts import find_account_row
-from stockgate.services.ports import Database, Tx
+from stockgate.services.unit_of_work import Database, Tx
 
 
 def set_own_carriers(db: Database, *, email: str, carriers: Mapping[int, Decimal | None]) -> None:

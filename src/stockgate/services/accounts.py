@@ -9,8 +9,10 @@ from typing import Any
 
 from stockgate.domain.accounts import normalise_email, parse_address
 from stockgate.domain.errors import Conflict, InvalidInput, NotFound
+from stockgate.services.account_ports import AccountRow
 from stockgate.services.passwords import api_key_hash, hash_password, new_api_key
-from stockgate.services.ports import AccountRow, Database, LedgerEntry, Tx
+from stockgate.services.stock_ports import LedgerEntry
+from stockgate.services.unit_of_work import Database, Tx
 
 MIN_PASSWORD = 8
 

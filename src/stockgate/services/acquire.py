@@ -6,9 +6,9 @@ from stockgate.domain.errors import LineUnavailable
 from stockgate.domain.orders import AcquireRequest
 from stockgate.services.auth import Principal
 from stockgate.services.ordering import OrderBook, OrderDraft
-from stockgate.services.ports import Database, Tx
 from stockgate.services.reservations import check_known
 from stockgate.services.tally import Tally
+from stockgate.services.unit_of_work import Database, Tx
 
 
 def acquire(

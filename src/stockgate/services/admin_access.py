@@ -11,7 +11,8 @@ import secrets
 from dataclasses import dataclass
 
 from stockgate.domain.errors import AuthenticationFailed, InvalidInput, NotFound
-from stockgate.services.ports import AdminTokenRow, Database
+from stockgate.services.access_ports import AdminTokenRow
+from stockgate.services.unit_of_work import Database
 
 TOKEN_PREFIX = "sgadm_"  # noqa: S105 - a prefix, not a secret
 MAX_TOKEN = 200

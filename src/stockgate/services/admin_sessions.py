@@ -18,7 +18,7 @@ from stockgate.domain.dates import utc_now
 from stockgate.domain.errors import AuthenticationFailed, LoginLocked
 from stockgate.services.backoffice_ports import ActiveSession, AdminRow
 from stockgate.services.passwords import hash_password, verify_password
-from stockgate.services.ports import Database, Tx
+from stockgate.services.unit_of_work import Database, Tx
 
 
 @cache

@@ -9,7 +9,7 @@ from stockgate.domain.admins import MIN_ADMIN_PASSWORD
 from stockgate.domain.errors import Conflict, InvalidInput, NotFound
 from stockgate.services.backoffice_ports import AdminRow
 from stockgate.services.passwords import hash_password
-from stockgate.services.ports import Database, Tx
+from stockgate.services.unit_of_work import Database, Tx
 
 
 def _hashed(password: str) -> str:

@@ -31,6 +31,8 @@ from stockgate.domain.throttle import (
     LockedOut,
     lockout_seconds,
 )
+from stockgate.services.access_ports import FailureCounter, Gate
+from stockgate.services.account_ports import Credentials
 from stockgate.services.passwords import (
     Flight,
     api_key_hash,
@@ -40,7 +42,7 @@ from stockgate.services.passwords import (
     verification_slot,
     verify_password_in_slot,
 )
-from stockgate.services.ports import Credentials, Database, FailureCounter, Gate, Tx
+from stockgate.services.unit_of_work import Database, Tx
 
 log = logging.getLogger("stockgate.auth")
 _failures_seen = itertools.count(1)

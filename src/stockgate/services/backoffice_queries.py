@@ -10,6 +10,7 @@ from stockgate.domain.carriers import Carrier
 from stockgate.domain.errors import InvalidInput, NotFound
 from stockgate.domain.returns import ReturnStatus
 from stockgate.domain.statuses import OrderStatus
+from stockgate.services.account_ports import AccountRow
 from stockgate.services.accounts import find_account_row
 from stockgate.services.backoffice_ports import (
     AccountSummary,
@@ -22,8 +23,10 @@ from stockgate.services.backoffice_ports import (
     ReservationSummary,
     Takings,
 )
+from stockgate.services.order_ports import OrderDetail
 from stockgate.services.paging import Page, Window, page_of
-from stockgate.services.ports import AccountRow, Database, OrderDetail, ReturnLine, Tx
+from stockgate.services.return_ports import ReturnLine
+from stockgate.services.unit_of_work import Database, Tx
 
 DASHBOARD_ROWS = 8
 # The warehouse's work queue, counted whole; orders that left it are counted for today only.

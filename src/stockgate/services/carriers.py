@@ -7,7 +7,7 @@ from decimal import Decimal
 from stockgate.domain.carriers import Carrier
 from stockgate.domain.countries import country_code
 from stockgate.domain.errors import InvalidInput
-from stockgate.services.ports import Database
+from stockgate.services.unit_of_work import Database
 
 
 def add_carrier(

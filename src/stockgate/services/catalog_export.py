@@ -11,7 +11,7 @@ from stockgate.domain.dates import utc_now
 from stockgate.domain.errors import IncrementalWindowExceeded
 from stockgate.domain.throttle import Throttled
 from stockgate.services.auth import Principal
-from stockgate.services.ports import Database, Tx
+from stockgate.services.unit_of_work import Database, Tx
 
 PAGE_SIZE = 500
 FULL_EXPORT_PERIOD = timedelta(hours=1)

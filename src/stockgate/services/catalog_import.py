@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from stockgate.domain.catalog import ImportCounts, ImportRejected, ParsedItem, ProductRecord
 from stockgate.domain.catalog_rules import product_problem
 from stockgate.domain.seen_ids import SeenIds
+from stockgate.services.catalog_ports import UpsertResult
 from stockgate.services.outbox import publish, sold_out_notices
-from stockgate.services.ports import Database, LedgerEntry, Tx, UpsertResult
+from stockgate.services.stock_ports import LedgerEntry
+from stockgate.services.unit_of_work import Database, Tx
 
 BATCH = 500
 

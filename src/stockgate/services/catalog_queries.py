@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from stockgate.domain.carriers import Carrier
 from stockgate.services.auth import Principal
-from stockgate.services.ports import Database
+from stockgate.services.unit_of_work import Database
 
 
 def carriers_for(db: Database, *, principal: Principal) -> list[Carrier]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stockgate.services.ports import Database
+from stockgate.services.unit_of_work import Database
 
 
 def check_invariants(db: Database) -> list[str]:

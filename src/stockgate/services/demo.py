@@ -12,8 +12,8 @@ from stockgate.services.carriers import add_carrier
 from stockgate.services.catalog_generate import generate_catalog
 from stockgate.services.catalog_import import import_products
 from stockgate.services.passwords import api_key_hash
-from stockgate.services.ports import Database
 from stockgate.services.reservations import reserve
+from stockgate.services.unit_of_work import Database
 
 DEMO_EMAIL = "demo@stockgate.test"
 # Fixed so a restarted demo prints the same working curl line; `--demo` is for trying stockgate out.

@@ -9,9 +9,10 @@ from stockgate.domain.errors import NothingAvailable
 from stockgate.domain.orders import DropshipOrderRequest
 from stockgate.services.auth import Principal
 from stockgate.services.ordering import OrderBook, OrderDraft, all_stock_ids
-from stockgate.services.ports import Database, ReservedModel, Tx
 from stockgate.services.reservations import check_known
+from stockgate.services.stock_ports import ReservedModel
 from stockgate.services.tally import Tally
+from stockgate.services.unit_of_work import Database, Tx
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,8 +23,11 @@ from stockgate.domain.fulfilment import (
     tracking,
 )
 from stockgate.domain.statuses import OrderStatus, status_label
+from stockgate.services.account_ports import AccountRow
+from stockgate.services.order_ports import OrderState
 from stockgate.services.outbox import publish_order_change
-from stockgate.services.ports import AccountRow, Database, LedgerEntry, OrderState, StockChange, Tx
+from stockgate.services.stock_ports import LedgerEntry, StockChange
+from stockgate.services.unit_of_work import Database, Tx
 
 ZERO = Decimal("0.00")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stockgate.services.ports import Database
+from stockgate.services.unit_of_work import Database
 
 
 def database_ready(db: Database) -> bool:

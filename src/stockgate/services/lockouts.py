@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from stockgate.services.accounts import find_account_row
 from stockgate.services.passwords import api_key_hash
-from stockgate.services.ports import Database, Tx
+from stockgate.services.unit_of_work import Database, Tx
 
 
 @dataclass(frozen=True, slots=True)

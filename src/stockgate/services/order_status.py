@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from stockgate.domain.errors import NotFound
 from stockgate.services.auth import Principal
-from stockgate.services.ports import Database, OrderStatusRow
+from stockgate.services.order_ports import OrderStatusRow
+from stockgate.services.unit_of_work import Database
 
 
 def order_status(

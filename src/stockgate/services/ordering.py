@@ -15,9 +15,11 @@ from stockgate.domain.dates import utc_now
 from stockgate.domain.stock import Take, take_for_order
 from stockgate.domain.webhook_payloads import OrderSnapshot, created_extra, order_data
 from stockgate.domain.webhooks import ORDER_CREATED, order_event_type
+from stockgate.services.account_ports import AccountRow
 from stockgate.services.outbox import Notice, order_subject, publish, sold_out_notices
-from stockgate.services.ports import AccountRow, LedgerEntry, StockChange, StockLine, Tx
+from stockgate.services.stock_ports import LedgerEntry, StockChange, StockLine
 from stockgate.services.tally import Tally
+from stockgate.services.unit_of_work import Tx
 
 
 @dataclass

@@ -31,7 +31,9 @@ from stockgate.domain.webhooks import (
     split_events,
     subscribes,
 )
-from stockgate.services.ports import AccountRow, OrderStatusRow, Tx
+from stockgate.services.account_ports import AccountRow
+from stockgate.services.order_ports import OrderStatusRow
+from stockgate.services.unit_of_work import Tx
 from stockgate.services.webhook_ports import OutboxEvent, Subscription
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from stockgate.domain.throttle import RateLimit, RateLimited, lease_size
 from stockgate.services.accounts import find_account_row
-from stockgate.services.ports import Database, Tx
+from stockgate.services.unit_of_work import Database, Tx
 
 LEASE_SECONDS = 1.0
 # How long a process trusts "this account has no limit" before asking again (a new limit set by the

@@ -11,8 +11,9 @@ from stockgate.domain.statuses import OrderStatus
 from stockgate.domain.stock import Operation, new_lock
 from stockgate.services.auth import Principal
 from stockgate.services.outbox import publish, sold_out_notices
-from stockgate.services.ports import Database, LedgerEntry, ReservedModel, StockChange, StockLine, Tx
+from stockgate.services.stock_ports import LedgerEntry, ReservedModel, StockChange, StockLine
 from stockgate.services.tally import Tally, extra_asked
+from stockgate.services.unit_of_work import Database, Tx
 
 
 @dataclass(frozen=True, slots=True)

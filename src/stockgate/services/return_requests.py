@@ -10,7 +10,9 @@ from stockgate.domain.returns import Refusal, ReturnRequest, check_request, unit
 from stockgate.domain.statuses import OrderStatus
 from stockgate.services.auth import Principal
 from stockgate.services.outbox import publish_return_change
-from stockgate.services.ports import Database, LedgerEntry, ManifestFacts, ReturnLine, Tx
+from stockgate.services.return_ports import ManifestFacts, ReturnLine
+from stockgate.services.stock_ports import LedgerEntry
+from stockgate.services.unit_of_work import Database, Tx
 
 
 @dataclass(frozen=True, slots=True)

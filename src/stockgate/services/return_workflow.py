@@ -14,16 +14,12 @@ from stockgate.domain import returns as rules
 from stockgate.domain.dates import utc_now
 from stockgate.domain.errors import Conflict, InvalidInput, NotFound
 from stockgate.domain.returns import PAYERS, default_payer
+from stockgate.services.account_ports import AccountRow
+from stockgate.services.order_ports import OrderState
 from stockgate.services.outbox import publish_return_change
-from stockgate.services.ports import (
-    AccountRow,
-    Database,
-    LedgerEntry,
-    OrderState,
-    ReturnLine,
-    StockChange,
-    Tx,
-)
+from stockgate.services.return_ports import ReturnLine
+from stockgate.services.stock_ports import LedgerEntry, StockChange
+from stockgate.services.unit_of_work import Database, Tx
 
 MAX_PAGE = 500
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: the code is read off paper

@@ -15,9 +15,11 @@ from stockgate.domain.errors import Conflict, InvalidInput, NotFound
 from stockgate.domain.fulfilment import Tracking, pushed_substatus, tracking
 from stockgate.domain.statuses import OrderStatus
 from stockgate.domain.webhooks import ORDER_UPDATED
+from stockgate.services.account_ports import AccountRow
 from stockgate.services.fulfilment import ZERO, OrderMove, advance_locked, lock_order
 from stockgate.services.outbox import publish_order_change
-from stockgate.services.ports import AccountRow, Database, LedgerEntry, Tx
+from stockgate.services.stock_ports import LedgerEntry
+from stockgate.services.unit_of_work import Database, Tx
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,8 @@ from typing import Any
 
 from stockgate.domain.errors import InvalidInput, NotFound
 from stockgate.services.accounts import find_account_row
-from stockgate.services.ports import Database, OrderDetail, Tx
+from stockgate.services.order_ports import OrderDetail
+from stockgate.services.unit_of_work import Database, Tx
 
 MAX_PAGE = 500
 

@@ -9,7 +9,8 @@ from stockgate.domain.webhook_payloads import released_data
 from stockgate.domain.webhooks import RESERVATION_RELEASED
 from stockgate.services.accounts import find_account_row
 from stockgate.services.outbox import Notice, order_subject, publish, sold_out_notices
-from stockgate.services.ports import Database, LedgerEntry, Tx
+from stockgate.services.stock_ports import LedgerEntry
+from stockgate.services.unit_of_work import Database, Tx
 
 MAX_ON_HAND = 2**31 - 1  # the column is a 32-bit integer on PostgreSQL
 RELEASED_BY_SUPPLIER = "released by the supplier"

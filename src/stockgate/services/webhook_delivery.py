@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from stockgate.domain.dates import utc_now
 from stockgate.domain.webhook_signature import SIGNATURE_HEADER, signature_header
 from stockgate.domain.webhooks import RetryPolicy
-from stockgate.services.ports import Database, Tx
+from stockgate.services.unit_of_work import Database, Tx
 from stockgate.services.webhook_metrics import GAVE_UP, attempt_counter
 from stockgate.services.webhook_ports import DueDelivery, Outcome, Sender
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from stockgate.domain.dates import utc_now
-from stockgate.services.ports import Database
+from stockgate.services.unit_of_work import Database
 from stockgate.services.webhook_ports import Outcome
 
 # delivered: a 2xx in time; rejected: any other answer (a 4xx or 5xx, a redirect, a 2xx too late);

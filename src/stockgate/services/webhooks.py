@@ -14,7 +14,7 @@ from stockgate.domain.webhook_urls import check_url
 from stockgate.domain.webhooks import EVENT_TYPES, PING, join_events, parse_event_types
 from stockgate.services.accounts import find_account_row
 from stockgate.services.outbox import Notice, publish
-from stockgate.services.ports import Database, Tx
+from stockgate.services.unit_of_work import Database, Tx
 from stockgate.services.webhook_ports import Delivery, DeliveryFilter, Endpoint
 
 DELIVERY_STATES = ("pending", "delivered", "failed")

@@ -12,9 +12,10 @@ from sqlalchemy.exc import IntegrityError
 
 from stockgate.domain.dates import utc_now
 from stockgate.domain.errors import Conflict, NotFound
-from stockgate.services.ports import AccountRow, Credentials
+from stockgate.services.account_ports import AccountRow, Credentials
+from stockgate.storage.account_tables import accounts
+from stockgate.storage.order_tables import reservation_lines
 from stockgate.storage.prepared import Prepared
-from stockgate.storage.tables import accounts, reservation_lines
 
 _ROW_COLUMNS = [accounts.c[name] for name in AccountRow.__dataclass_fields__]
 # Hot statements are built once: building a statement costs more than running it (bench/README.md).

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from stockgate.domain.dates import utc_now
 from stockgate.domain.errors import Conflict
-from stockgate.services.ports import AdminTokenRow
+from stockgate.services.access_ports import AdminTokenRow
 from stockgate.storage.supplier_tables import admin_tokens
 
 _TOKEN = select(

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from stockgate.domain.dates import utc_now
 from stockgate.domain.errors import Conflict
 from stockgate.services.backoffice_ports import ActiveSession, AdminRow
-from stockgate.storage.tables import admin_sessions, admins
+from stockgate.storage.backoffice_tables import admin_sessions, admins
 
 _ADMIN_COLUMNS = [admins.c[name] for name in AdminRow.__dataclass_fields__]
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from sqlalchemy import Subquery, and_, case, func, literal, or_, select, type_coerce
 from sqlalchemy.engine import Connection
 
+from stockgate.storage.order_tables import ledger, order_lines, orders
 from stockgate.storage.supplier_tables import return_lines
-from stockgate.storage.tables import ledger, order_lines, orders
 from stockgate.storage.types import Money
 
 MONEY = Money()

@@ -9,8 +9,10 @@ from __future__ import annotations
 from sqlalchemy import func, literal, or_, select
 from sqlalchemy.engine import Connection
 
+from stockgate.storage.account_tables import accounts
 from stockgate.storage.audit_orders import order_breaches
-from stockgate.storage.tables import accounts, ledger, models, reservation_lines
+from stockgate.storage.catalog_tables import models
+from stockgate.storage.order_tables import ledger, reservation_lines
 
 
 class SqlAudit:

@@ -28,9 +28,11 @@ from stockgate.services.backoffice_ports import (
     Takings,
 )
 from stockgate.services.paging import Window
+from stockgate.storage.account_tables import accounts
 from stockgate.storage.catalog_search import MODEL_COLUMNS, CatalogSearch, escape_like, keyset
+from stockgate.storage.catalog_tables import models, products
+from stockgate.storage.order_tables import orders, reservation_lines
 from stockgate.storage.supplier_tables import return_lines
-from stockgate.storage.tables import accounts, models, orders, products, reservation_lines
 
 _FREE = models.c.on_hand - models.c.locked
 _HELD = (

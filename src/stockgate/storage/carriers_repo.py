@@ -10,8 +10,8 @@ from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.engine import Connection
 
 from stockgate.domain.carriers import Carrier
+from stockgate.storage.account_tables import account_carriers, carriers
 from stockgate.storage.prepared import Prepared
-from stockgate.storage.tables import account_carriers, carriers
 from stockgate.storage.upsert import upsert
 
 # An account with its own list sees only those carriers, at its own cost where one is set.

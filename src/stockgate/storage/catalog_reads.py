@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 
 from stockgate.domain.catalog import CatalogFilter, ModelRecord, ProductRecord, TagRecord
 from stockgate.storage.bulk import padded
-from stockgate.storage.tables import catalog_exports, locales, models, product_tags, products
+from stockgate.storage.catalog_tables import catalog_exports, locales, models, product_tags, products
 
 _PRODUCT_COLUMNS = [c for c in products.columns if c.name != "updated_at"]
 _MODEL_COLUMNS = [

@@ -15,10 +15,10 @@ from sqlalchemy.engine import Connection
 
 from stockgate.domain.catalog import ImportCounts, ProductRecord
 from stockgate.domain.dates import utc_now
-from stockgate.services.ports import UpsertResult
+from stockgate.services.catalog_ports import UpsertResult
 from stockgate.storage.bulk import insert_many, padded, upsert_many
 from stockgate.storage.catalog_reads import CatalogReads
-from stockgate.storage.tables import locales, models, product_tags, products
+from stockgate.storage.catalog_tables import locales, models, product_tags, products
 from stockgate.storage.upsert import upsert
 
 _PRODUCT_FIELDS = [c.name for c in products.columns if c.name != "updated_at"]

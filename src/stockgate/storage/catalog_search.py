@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from stockgate.services.backoffice_ports import CatalogQuery, ModelSummary, ProductSummary
 from stockgate.services.paging import Window
-from stockgate.storage.tables import models, products
+from stockgate.storage.catalog_tables import models, products
 
 MAX_WORDS = 8
 _WORD = re.compile(r"[^\W_]+")  # letters and digits: no query syntax gets through

@@ -23,7 +23,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.pool import QueuePool
 
-from stockgate.services.ports import Busy, Tx
+from stockgate.services.unit_of_work import Busy, Tx
 from stockgate.storage.accounts_repo import SqlAccounts
 from stockgate.storage.admin_tokens_repo import SqlAdminTokens
 from stockgate.storage.admins_repo import SqlAdmins, SqlAdminSessions
@@ -100,7 +100,7 @@ class SqlTx:
 
 
 class SqlDatabase:
-    """Runs units of work against one engine (see services.ports.Database)."""
+    """Runs units of work against one engine (see services.unit_of_work.Database)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine

@@ -8,9 +8,9 @@ from dataclasses import fields
 from sqlalchemy.engine import Connection
 
 from stockgate.domain.dates import utc_now
-from stockgate.services.ports import LedgerEntry
+from stockgate.services.stock_ports import LedgerEntry
 from stockgate.storage.bulk import insert_many
-from stockgate.storage.tables import ledger
+from stockgate.storage.order_tables import ledger
 
 _FIELDS = [f.name for f in fields(LedgerEntry)]
 

@@ -8,10 +8,11 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.engine import Connection
 
-from stockgate.services.ports import HistoryEntry, OrderDetail, OrderLine, OrderState, OrderStatusRow
+from stockgate.services.order_ports import HistoryEntry, OrderDetail, OrderLine, OrderState, OrderStatusRow
+from stockgate.storage.account_tables import accounts
 from stockgate.storage.lengths import check_lengths
+from stockgate.storage.order_tables import ledger, order_lines, orders
 from stockgate.storage.prepared import Prepared
-from stockgate.storage.tables import accounts, ledger, order_lines, orders
 
 _STATUS_COLUMNS = (
     orders.c.id,

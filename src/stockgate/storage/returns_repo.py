@@ -11,9 +11,11 @@ from sqlalchemy.engine import Connection
 
 from stockgate.domain.dates import utc_now
 from stockgate.domain.returns import ReturnItem
-from stockgate.services.ports import ManifestFacts, ManifestLine, ReturnLine
+from stockgate.services.return_ports import ManifestFacts, ManifestLine, ReturnLine
+from stockgate.storage.account_tables import accounts
+from stockgate.storage.catalog_tables import models, products
+from stockgate.storage.order_tables import orders
 from stockgate.storage.supplier_tables import return_lines, return_requests
-from stockgate.storage.tables import accounts, models, orders, products
 
 _LINE = select(
     return_lines.c.id,

@@ -14,10 +14,12 @@ from sqlalchemy.engine import Connection
 
 from stockgate.domain.dates import utc_now
 from stockgate.domain.errors import Conflict, UnknownStockId
-from stockgate.services.ports import ReservedModel, StockChange, StockLine
+from stockgate.services.stock_ports import ReservedModel, StockChange, StockLine
+from stockgate.storage.account_tables import accounts
 from stockgate.storage.bulk import padded
+from stockgate.storage.catalog_tables import models
+from stockgate.storage.order_tables import reservation_lines
 from stockgate.storage.prepared import Prepared
-from stockgate.storage.tables import accounts, models, reservation_lines
 from stockgate.storage.upsert import prepared_upsert
 
 _mine = reservation_lines.alias("mine")

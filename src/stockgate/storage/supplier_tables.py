@@ -1,13 +1,11 @@
-"""Tables of the supplier's operations: returns and admin API tokens (migration 0002).
-
-Kept apart from tables.py (which imports this module, so `metadata` is whole) to keep that file small.
-"""
+"""Tables of the supplier's operations: returns and admin API tokens (migration 0002)."""
 
 from __future__ import annotations
 
 from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text
 
-from stockgate.storage.tables import Id, Instant, ledger, metadata
+from stockgate.storage.metadata import Id, Instant, metadata
+from stockgate.storage.order_tables import ledger
 from stockgate.storage.types import Money
 
 # One E9 request: the lines it opened share it, and an authorisation gives them one return code.

@@ -12,9 +12,11 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from stockgate.domain.throttle import RateLimit
-from stockgate.services.ports import Bucket, Credentials, FailureCounter, Gate, LockedOutKey
+from stockgate.services.access_ports import Bucket, FailureCounter, Gate, LockedOutKey
+from stockgate.services.account_ports import Credentials
+from stockgate.storage.account_tables import accounts
 from stockgate.storage.prepared import Prepared
-from stockgate.storage.tables import accounts, auth_failures, rate_buckets
+from stockgate.storage.throttle_tables import auth_failures, rate_buckets
 
 
 def _insert(connection: Connection, table: Any) -> Any:

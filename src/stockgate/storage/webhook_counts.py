@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from stockgate.services.webhook_ports import Backlog
-from stockgate.storage.tables import webhook_counters, webhook_deliveries
+from stockgate.storage.webhook_tables import webhook_counters, webhook_deliveries
 
 c = webhook_counters
 d = webhook_deliveries

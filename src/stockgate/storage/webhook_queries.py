@@ -10,7 +10,8 @@ from sqlalchemy import Select, exists, func, or_, select, true
 
 from stockgate.domain.webhooks import split_events
 from stockgate.services.webhook_ports import DeliveryFilter, Endpoint
-from stockgate.storage.tables import accounts, webhook_deliveries, webhook_endpoints, webhook_events
+from stockgate.storage.account_tables import accounts
+from stockgate.storage.webhook_tables import webhook_deliveries, webhook_endpoints, webhook_events
 
 d = webhook_deliveries
 e = webhook_endpoints

@@ -29,7 +29,8 @@ from stockgate.services.webhook_ports import (
     Subscription,
 )
 from stockgate.storage import webhook_counts
-from stockgate.storage.tables import models, order_lines, orders, reservation_lines
+from stockgate.storage.catalog_tables import models
+from stockgate.storage.order_tables import order_lines, orders, reservation_lines
 from stockgate.storage.webhook_queries import (
     DELIVERIES,
     ENDPOINT_QUERY,

@@ -6,7 +6,7 @@ from stockgate.domain.countries import country_code
 from stockgate.domain.dates import format_order_date, parse_order_date
 from stockgate.domain.errors import InvalidInput
 from stockgate.domain.orders import AcquireRequest, Address, DropshipOrderRequest, Recipient, merge_lines
-from stockgate.services.ports import OrderStatusRow
+from stockgate.services.order_ports import OrderStatusRow
 from stockgate.wire.negotiation import Format
 from stockgate.wire.nodes import Node, XmlNode, as_int
 from stockgate.wire.render import element, json_document, xml_document

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from stockgate.domain.errors import InvalidInput
 from stockgate.domain.stock import Operation, make_operation
-from stockgate.services.ports import ReservedModel
+from stockgate.services.stock_ports import ReservedModel
 from stockgate.wire.negotiation import Format
 from stockgate.wire.nodes import Node, XmlNode, as_int
 from stockgate.wire.render import json_document, xml_document

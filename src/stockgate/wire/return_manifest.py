@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fpdf import FPDF
 
 from stockgate.domain.returns import REASON_CODES
-from stockgate.services.ports import ManifestFacts
+from stockgate.services.return_ports import ManifestFacts
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 
 from stockgate.domain.errors import InvalidInput
 from stockgate.domain.returns import ReturnItem, ReturnRequest, return_item
-from stockgate.services.ports import ReturnLine
+from stockgate.services.return_ports import ReturnLine
 from stockgate.wire.negotiation import Format
 from stockgate.wire.nodes import Node, XmlNode, as_int
 from stockgate.wire.render import attrs, json_document, xml_document

@@ -10,8 +10,10 @@ from typing import Any
 from stockgate.domain.carriers import Carrier
 from stockgate.domain.returns import REASON_CODES, ReturnStatus
 from stockgate.domain.statuses import status_label
+from stockgate.services.account_ports import AccountRow
 from stockgate.services.fulfilment import OrderMove
-from stockgate.services.ports import AccountRow, OrderDetail, ReturnLine
+from stockgate.services.order_ports import OrderDetail
+from stockgate.services.return_ports import ReturnLine
 
 # The recipient's fields, named as in the order table; the admin API's schema lists the same ones.
 RECIPIENT_FIELDS = (

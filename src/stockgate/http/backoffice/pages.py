@@ -27,7 +27,7 @@ from stockgate.http.context import AppContext
 from stockgate.services.admin_sessions import Flash, leave_flash, session_for, take_flash
 from stockgate.services.backoffice_ports import ActiveSession
 from stockgate.services.paging import Page, Window
-from stockgate.services.ports import Database
+from stockgate.services.unit_of_work import Database
 
 log = logging.getLogger("stockgate.backoffice")
 

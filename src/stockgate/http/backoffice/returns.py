@@ -12,7 +12,7 @@ from stockgate.domain.returns import REASON_CODES, ReturnStatus, default_payer
 from stockgate.http.backoffice.forms import optional_int
 from stockgate.http.backoffice.pages import AdminCall
 from stockgate.services.backoffice_queries import returns_queue
-from stockgate.services.ports import ReturnLine
+from stockgate.services.return_ports import ReturnLine
 from stockgate.services.return_workflow import (
     authorize_return,
     complete_return,

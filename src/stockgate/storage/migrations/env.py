@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine, text
 
-from stockgate.storage.tables import metadata
+from stockgate.storage.schema import metadata
 
 engine: Engine = context.config.attributes["engine"]
 
