@@ -9,18 +9,27 @@ from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Index, Inte
 from stockgate.storage.metadata import Id, Instant, metadata
 from stockgate.storage.types import Money, Weight
 
+
+def _prices_and_weight() -> list[Column[object]]:
+    """The price list and weight, which the catalog gives a product and each of its models alike:
+    fresh columns for each table."""
+    return [
+        Column("street_price", Money(), nullable=False, server_default="0"),
+        Column("suggested_price", Money(), nullable=False, server_default="0"),
+        Column("taxable", Money(), nullable=False, server_default="0"),
+        Column("best_taxable", Money(), nullable=False, server_default="0"),
+        Column("currency", String(3), nullable=False, server_default="EUR"),
+        Column("weight", Weight(), nullable=False, server_default="0"),
+    ]
+
+
 products = Table(
     "products",
     metadata,
     Column("id", Id, primary_key=True, autoincrement=False),
     Column("code", String(100), nullable=False, server_default=""),
     Column("name", String(300), nullable=False, server_default=""),
-    Column("street_price", Money(), nullable=False, server_default="0"),
-    Column("suggested_price", Money(), nullable=False, server_default="0"),
-    Column("taxable", Money(), nullable=False, server_default="0"),
-    Column("best_taxable", Money(), nullable=False, server_default="0"),
-    Column("currency", String(3), nullable=False, server_default="EUR"),
-    Column("weight", Weight(), nullable=False, server_default="0"),
+    *_prices_and_weight(),
     Column("madein", String(100), nullable=False, server_default=""),
     Column("hs", String(30), nullable=False, server_default=""),
     Column("online", Boolean, nullable=False, server_default="1"),
@@ -62,12 +71,7 @@ models = Table(
     Column("barcode", String(100), nullable=False, server_default=""),
     Column("color", String(100), nullable=False, server_default=""),
     Column("size", String(50), nullable=False, server_default=""),
-    Column("street_price", Money(), nullable=False, server_default="0"),
-    Column("suggested_price", Money(), nullable=False, server_default="0"),
-    Column("taxable", Money(), nullable=False, server_default="0"),
-    Column("best_taxable", Money(), nullable=False, server_default="0"),
-    Column("currency", String(3), nullable=False, server_default="EUR"),
-    Column("weight", Weight(), nullable=False, server_default="0"),
+    *_prices_and_weight(),
     Column("backorder", Boolean, nullable=False, server_default="0"),
     Column("on_hand", Integer, nullable=False, server_default="0"),
     Column("locked", Integer, nullable=False, server_default="0"),
