@@ -106,16 +106,11 @@ def _run(options: Options, dbs: databases.Databases, started: float) -> dict[str
             if name not in options.scenarios:
                 continue
             before = dataset.totals(rt)
-            measured, ceiling = _load(options, server, data, name, scenarios, partner=CEILING_HTTP)
+            measured, ceiling = _load(options, server, data, name, scenarios, result["failures"])
             ceiling_http[name] = ceiling["throughput"]
             ops = recorded[name]
             measured["statements"] = sum(o.statements for o in ops) / len(ops)
             measured["transactions"] = sum(o.transactions for o in ops) / len(ops)
-            for label, figures in ((name, measured), (f"{CEILING_HTTP} {name}", ceiling)):
-                if figures["errors"]:
-                    result["failures"].append(
-                        f"{label}: {figures['errors']} errors {figures['error_samples']}"
-                    )
             if name in report.WRITE_SCENARIOS:
                 _verify(options, dbs, rt, name, before, measured, result["failures"])
                 if name in report.DB_CEILING_OF.values():
@@ -147,10 +142,16 @@ def _prime(server: Server, data: Dataset) -> None:
 
 
 def _load(
-    options: Options, server: Server, data: Dataset, scenario: str, scenarios: dict[str, Any], partner: str
+    options: Options,
+    server: Server,
+    data: Dataset,
+    scenario: str,
+    scenarios: dict[str, Any],
+    failures: list[str],
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The scenario and its partner, measured in interleaved slices by one load generator (bench.load)."""
-    say(options, f"{scenario} and {partner}: {options.concurrency} clients, {options.seconds:g} s each")
+    """The scenario and the constant route, measured in interleaved slices by one load generator
+    (bench.load); both are entered in `scenarios`, and their error answers in `failures`."""
+    say(options, f"{scenario} and {CEILING_HTTP}: {options.concurrency} clients, {options.seconds:g} s each")
     spec = LoadSpec(
         host="127.0.0.1",
         port=server.port,
@@ -163,7 +164,7 @@ def _load(
         hot=data.hot,
         tag=f"{scenario}-{time.time_ns()}",
         workers=options.workers,
-        partner=partner,
+        partner=CEILING_HTTP,
         slice_seconds=min(SLICE_SECONDS, options.seconds / 2),
         server_pids=server.pids(),
     )
@@ -185,9 +186,11 @@ def _load(
         profiler.stop(scenario)
     measured: dict[str, Any] = orjson.loads(done.stdout)
     ceiling: dict[str, Any] = measured.pop("partner")
-    for label, figures in ((scenario, measured), (f"{partner} {scenario}", ceiling)):
+    for label, figures in ((scenario, measured), (f"{CEILING_HTTP} {scenario}", ceiling)):
         _cpu_per_request(figures)
         scenarios[label] = figures
+        if figures["errors"]:
+            failures.append(f"{label}: {figures['errors']} errors {figures['error_samples']}")
     return measured, ceiling
 
 
