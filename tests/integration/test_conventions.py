@@ -119,9 +119,11 @@ def test_xml_output_starts_with_declaration_then_root(http: TestClient, shop: Sh
         "Basic not-base64!!",
         "Basic " + base64.b64encode(b"no-colon").decode(),
         "Basic " + base64.b64encode(b":password-only").decode(),
+        "Basic " + base64.b64encode(b"\xff\xfe:not-utf-8").decode(),
+        b"Basic \xe9\xe9==",  # not ASCII: Latin-1 on the wire, as a client may send it
     ],
 )
-def test_malformed_credentials_are_401(http: TestClient, header: str | None) -> None:
+def test_malformed_credentials_are_401(http: TestClient, header: str | bytes | None) -> None:
     response = http.get(LOCKED, headers={"Authorization": header} if header else {})
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == 'Basic realm="stockgate"'

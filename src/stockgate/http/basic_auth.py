@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import binascii
 
 from stockgate.domain.errors import AuthenticationFailed
@@ -18,8 +17,10 @@ def basic_credentials(header: str | None) -> tuple[str, str]:
     if scheme.lower() != "basic":
         raise AuthenticationFailed
     try:
-        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+        # Strict: only the base64 alphabet and its padding. ValueError covers a header that is not
+        # ASCII (binascii.Error and UnicodeDecodeError are ValueErrors too).
+        decoded = binascii.a2b_base64(encoded.strip(), strict_mode=True).decode("utf-8")
+    except ValueError:
         raise AuthenticationFailed from None
     api_key, colon, password = decoded.partition(":")
     if not colon or not api_key:
