@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from stockgate.domain.throttle import RateLimit
 from stockgate.services.account_ports import Credentials
@@ -28,8 +28,7 @@ class AdminTokens(Protocol):
     def revoke_token(self, name: str) -> bool: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Gate:
+class Gate(NamedTuple):
     """What authentication reads in one statement: the key's account and any lockout in force."""
 
     credentials: Credentials | None

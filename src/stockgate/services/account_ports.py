@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from stockgate.domain.carriers import Carrier
 
 
-@dataclass(frozen=True, slots=True)
-class Credentials:
+class Credentials(NamedTuple):
+    # NamedTuple, like Gate and Principal: read on every ghost request, and a frozen dataclass took
+    # three times as long to make (bench/README.md).
     account_id: int
     password_hash: str
     enabled: bool

@@ -21,7 +21,8 @@ import logging
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import NamedTuple
 
 from stockgate.domain.errors import AuthenticationFailed
 from stockgate.domain.throttle import (
@@ -50,9 +51,8 @@ _FORGET_EVERY = 256  # failures between sweeps of counters nobody has touched fo
 _FREE = {"key": KEY_FREE_FAILURES, "addr": ADDRESS_FREE_FAILURES}
 
 
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """The authenticated account behind a request."""
+class Principal(NamedTuple):
+    """The authenticated account behind a request (a NamedTuple: made on every ghost request)."""
 
     account_id: int
     reservation_id: int | None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from stockgate.domain.dates import utc_now
 from stockgate.domain.errors import UnknownStockId
@@ -16,8 +16,7 @@ from stockgate.services.tally import Tally, extra_asked
 from stockgate.services.unit_of_work import Database, Tx
 
 
-@dataclass(frozen=True, slots=True)
-class Reservation:
+class Reservation(NamedTuple):
     order_id: int  # 0 until the account first locks something
     models: list[ReservedModel]
 

@@ -14,8 +14,8 @@ the benchmark's recording see these statements as they see any other; listeners 
 the Engine class, since a listener on one connection alone is not asked), and errors, which are wrapped
 by the connection's own handler into the same `sqlalchemy.exc` classes (so retries and the unique
 constraint checks behave alike). Outside a transaction it falls back to `connection.execute`, except
-on the single-statement connections of `SqlDatabase.glance` (SQLite, where the driver is in autocommit
-mode and a lone statement is its own transaction).
+on the single-statement connections of `SqlDatabase.glance` (the driver is in autocommit mode there,
+and a lone statement is its own transaction).
 
 It leans on three non-public parts of SQLAlchemy 2.1 (`_result_columns`, `_cached_*_processor`,
 `Connection._handle_dbapi_exception`); the tests of every repository, on both databases, cover them.
@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import Insert
@@ -65,29 +66,41 @@ class _Plan:
     row: Callable[..., tuple[Any, ...]] | None  # None: the statement answers no rows
     results: tuple[Processor, ...]
     context: _Context
+    # Without an IN list every parameter is the caller's or fixed: one C-level itemgetter over both
+    # picks them all (a loop over the slots cost a tenth of the E4 sign-in, bench/README.md).
+    pick: Callable[[Params], tuple[Any, ...]] | None
+    fixed: dict[Any, Any]  # the fixed values, under keys no caller's parameter can have
+    bound: tuple[tuple[int, Callable[[Any], Any]], ...]  # the parameters with a bind processor
+    converted: tuple[tuple[int, Callable[[Any], Any]], ...]  # the columns with a result processor
 
     def arguments(self, params: Params) -> Any:
-        values = []
-        for source, position, constant, processor in self.fetch:
-            if source is None:
-                value = constant
-            elif position is None:
-                value = params[source]
-            else:
-                value = params[source][position]
-            values.append(value if processor is None else processor(value))
+        if self.pick is not None:
+            values = list(self.pick({**params, **self.fixed} if self.fixed else params))
+            for i, bind in self.bound:
+                values[i] = bind(values[i])
+        else:
+            values = []
+            for source, position, constant, processor in self.fetch:
+                if source is None:
+                    value = constant
+                elif position is None:
+                    value = params[source]
+                else:
+                    value = params[source][position]
+                values.append(value if processor is None else processor(value))
         return tuple(values) if self.positional else dict(zip(self.names, values, strict=True))
 
     def shape(self, raw: Sequence[Any]) -> tuple[Any, ...]:
         assert self.row is not None
-        return self.row(
-            *[value if f is None else f(value) for f, value in zip(self.results, raw, strict=True)]
-        )
+        values = list(raw)
+        for i, convert in self.converted:
+            values[i] = convert(values[i])
+        return self.row(*values)
 
     @property
     def plain(self) -> bool:
         """No column needs converting (integers and text): the driver's values are the row's."""
-        return not any(self.results)
+        return not self.converted
 
     def shape_all(self, fetched: list[Any]) -> list[Any]:
         if self.row is None:
@@ -189,7 +202,7 @@ class Prepared:
 
 
 def _single_statement(connection: Connection) -> bool:
-    """A connection of `SqlDatabase.glance` on SQLite, whose driver commits each statement itself."""
+    """A connection of `SqlDatabase.glance`, whose driver commits each statement itself."""
     return bool(connection.get_execution_options().get(SINGLE_STATEMENT_OPTION))
 
 
@@ -217,7 +230,38 @@ def _make_plan(compiled: SQLCompiler, dialect: Dialect, params: Params) -> _Plan
     if columns:
         row = _named_rows([c.keyname for c in columns])
         results = tuple(_result_processor(c.type, dialect) for c in columns)
-    return _Plan(state.statement, positional, tuple(names), tuple(slots), row, results, _Context(names))
+    pick = None
+    fixed = {}
+    if all(slot.position is None for slot in slots):
+        keys = [(_FIXED, i) if slot.source is None else slot.source for i, slot in enumerate(slots)]
+        fixed = {(_FIXED, i): slot.constant for i, slot in enumerate(slots) if slot.source is None}
+        pick = _picker(keys)
+    return _Plan(
+        sql=state.statement,
+        positional=positional,
+        names=tuple(names),
+        fetch=tuple(slots),
+        row=row,
+        results=results,
+        context=_Context(names),
+        pick=pick,
+        fixed=fixed,
+        bound=tuple((i, slot.processor) for i, slot in enumerate(slots) if slot.processor is not None),
+        converted=tuple((i, f) for i, f in enumerate(results) if f is not None),
+    )
+
+
+_FIXED = object()  # marks the keys of a plan's fixed values
+
+
+def _picker(keys: list[Any]) -> Callable[[Params], tuple[Any, ...]]:
+    """The values under `keys`, as a tuple (itemgetter answers a lone value bare)."""
+    if not keys:
+        return lambda _params: ()
+    if len(keys) == 1:
+        (only,) = keys
+        return lambda params: (params[only],)
+    return itemgetter(*keys)
 
 
 def _bind_processor(type_: Any, dialect: Dialect) -> Processor:
