@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import event, func, select, text
+from sqlalchemy.exc import DBAPIError
 
 from stockgate.bootstrap import Config, Runtime, start
 from stockgate.storage.account_tables import accounts
 from stockgate.storage.prepared import Prepared
+from tests.support.pg_server import Databases
 
 _COUNT = Prepared(select(accounts.c.id).order_by(accounts.c.id))
 
@@ -101,3 +103,73 @@ def test_on_sqlite_a_write_takes_the_write_lock_before_its_first_statement(tmp_p
         rt.close()
     assert seen == {"write": False, "read": True, "glance": True}
     assert again == {"write": False, "read": True}
+
+
+@pytest.fixture
+def pg_runtime(pg_databases: Databases) -> Iterator[Runtime]:
+    url = pg_databases.fresh()
+    rt = start(Config(database_url=url, pool_size=4))
+    yield rt
+    rt.close()
+    pg_databases.drop(url)
+
+
+_BACKEND = Prepared(select(func.pg_backend_pid().label("pid")))
+
+
+def _backend(tx: Any) -> int:
+    return int(_BACKEND.rows(tx.connection, {})[0].pid)
+
+
+def _drop_other_connections(runtime: Runtime) -> int:
+    """What a server restart or an idle timeout does to every connection the runtime keeps."""
+    with runtime.engine.connect() as conn:
+        dropped = conn.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalar_one()
+        conn.rollback()
+    return int(dropped)
+
+
+def test_on_postgresql_a_glance_opens_no_transaction_and_keeps_its_connection(pg_runtime: Runtime) -> None:
+    seen, listener = _begins(pg_runtime)
+    try:
+        backends = {pg_runtime.db.glance(_backend) for _ in range(3)}
+        assert seen == []  # autocommit: the statement alone, no BEGIN/COMMIT round trips
+        pg_runtime.db.read(_backend)
+        assert seen == [1]
+    finally:
+        event.remove(pg_runtime.engine, "begin", listener)
+    # Kept between glances, not checked out of the pool again (whose checkout pings the server).
+    assert len(backends) == 1
+
+
+def test_on_postgresql_a_glance_connection_given_back_leaves_transactions_whole(pg_runtime: Runtime) -> None:
+    pg_runtime.db._keep = 0  # every glance gives its connection back to the pool
+    pg_runtime.db.write(lambda tx: tx.connection.execute(text("CREATE TABLE t (x int)")))
+    for _ in range(3):
+        pg_runtime.db.glance(_backend)
+
+    def fails_half_way(tx: Any) -> None:
+        tx.connection.execute(text("INSERT INTO t VALUES (1)"))
+        tx.connection.execute(text("SELECT 1 / 0"))
+
+    with pytest.raises(DBAPIError, match="division by zero"):
+        pg_runtime.db.write(fails_half_way)
+    # Had autocommit stayed on the pooled connection, the first INSERT would have been kept.
+    assert (
+        pg_runtime.db.glance(lambda tx: tx.connection.execute(text("SELECT count(*) FROM t")).scalar_one())
+        == 0
+    )
+
+
+def test_on_postgresql_a_glance_runs_again_when_the_server_dropped_its_connection(
+    pg_runtime: Runtime,
+) -> None:
+    first = pg_runtime.db.glance(_backend)
+    assert _drop_other_connections(pg_runtime) >= 1  # the kept glance connection among them
+    assert pg_runtime.db.glance(_backend) != first
+    assert pg_runtime.db.glance(lambda tx: _COUNT.rows(tx.connection, {})) == []

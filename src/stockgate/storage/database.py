@@ -43,7 +43,7 @@ from stockgate.storage.write_lock import sqlite_write_lock
 
 T = TypeVar("T")
 R = TypeVar("R")
-# How a unit of work runs: a read or write transaction, or one statement with none (SQLite only).
+# How a unit of work runs: a read or write transaction, or one statement with none.
 Kind = Literal["read", "write", "single"]
 _OPTIONS: dict[Kind, str | None] = {"read": None, "write": WRITE_OPTION, "single": SINGLE_STATEMENT_OPTION}
 log = logging.getLogger(__name__)
@@ -107,13 +107,14 @@ class SqlDatabase:
         self._write_mutex = threading.Lock() if is_sqlite(engine) else None
         self._file_lock = sqlite_write_lock(engine)  # the same queue across processes
         self._checkpoints = Checkpointer(engine) if self._file_lock is not None else None
-        # SQLite: connections kept open between transactions, a list for each kind of unit of work (a
-        # connection keeps its kind's option). Taking one from the pool and giving it back cost as
-        # much as a query (bench/README.md); a file database has no server to lose the connection in
-        # between.
-        # PostgreSQL keeps the pool's checkout, whose pre-ping notices a restarted server.
-        self._idle: dict[Kind, list[Connection]] | None = (
-            {"read": [], "write": [], "single": []} if is_sqlite(engine) else None
+        # Connections kept open between units of work, a list for each kind (a connection keeps its
+        # kind's options). SQLite: every kind; taking one from the pool and giving it back cost as much
+        # as a query (bench/README.md), and a file database has no server to lose the connection in
+        # between. PostgreSQL: glances only. The pool's checkout pings the server first, a round trip
+        # as long as a glance's statement; transactions keep that ping, which notices a restarted
+        # server, while a glance on a connection the server dropped is run again on a fresh one.
+        self._idle: dict[Kind, list[Connection]] = (
+            {"read": [], "write": [], "single": []} if is_sqlite(engine) else {"single": []}
         )
         self._keep = max(1, engine.pool.size() // 2) if isinstance(engine.pool, QueuePool) else 1
 
@@ -130,10 +131,11 @@ class SqlDatabase:
         return self._run(work, "read")
 
     def glance(self, work: Callable[[Tx], T]) -> T:
-        # SQLite: no BEGIN/COMMIT, which through SQLAlchemy cost as much as the statement itself
-        # (bench/README.md). PostgreSQL keeps its transaction: without one, psycopg would need its
-        # autocommit switched on and off around each use of a pooled connection.
-        return self._run(work, "single" if self._idle is not None else "read")
+        # No BEGIN/COMMIT. On SQLite they cost as much as the statement itself through SQLAlchemy; on
+        # PostgreSQL each is a round trip of its own, so the statement runs on a kept connection in
+        # autocommit: one round trip where a glance took four, with the pool's pre-ping
+        # (bench/README.md).
+        return self._run(work, "single")
 
     @contextmanager
     def snapshot(self) -> Iterator[Tx]:
@@ -151,22 +153,31 @@ class SqlDatabase:
         """Close the connections kept between transactions (the engine's pool closes the rest)."""
         if self._checkpoints is not None:
             self._checkpoints.close()
-        if self._idle is not None:
-            for kept in self._idle.values():
-                while kept:
-                    kept.pop().close()
+        for kind in self._idle:
+            self._forget(kind)
+
+    def _forget(self, kind: Kind) -> None:
+        kept = self._idle[kind]
+        while True:
+            try:
+                kept.pop().close()
+            except IndexError:  # emptied, perhaps by another thread between two pops
+                return
 
     def _checkout(self, kind: Kind) -> Connection:
-        if self._idle is not None:
-            try:
-                return self._idle[kind].pop()
-            except IndexError:
-                pass
+        try:
+            return self._idle[kind].pop()
+        except (KeyError, IndexError):
+            pass
         # The option goes on the connection, not on an engine made with execution_options(): such an
         # engine's events are joined to its parent's, and every check for statement listeners (two
         # per prepared statement) then walked both: 2% of an E4 request (bench/README.md).
         connection = self.engine.connect()
         option = _OPTIONS[kind]
+        if kind == "single" and not is_sqlite(self.engine):  # back to the default when returned
+            return connection.execution_options(
+                isolation_level="AUTOCOMMIT", **{SINGLE_STATEMENT_OPTION: True}
+            )
         return connection.execution_options(**{option: True}) if option else connection
 
     def _transaction(self, work: Callable[[Tx], T], kind: Kind) -> T:
@@ -182,7 +193,7 @@ class SqlDatabase:
         except BaseException:
             connection.close()  # back to the pool, which resets it; the next one starts clean
             raise
-        kept = None if self._idle is None else self._idle[kind]
+        kept = self._idle.get(kind)
         if kept is not None and len(kept) < self._keep:
             kept.append(connection)
         else:
@@ -194,6 +205,12 @@ class SqlDatabase:
             try:
                 return self._transaction(work, kind)
             except DBAPIError as error:
+                if error.connection_invalidated and kind == "single" and attempt < MAX_ATTEMPTS:
+                    # The server dropped a kept connection (a restart, an idle timeout), and those kept
+                    # with it went the same way. A read of one statement is safe to run again.
+                    log.info("glance retried on a fresh connection", extra={"attempt": attempt})
+                    self._forget(kind)
+                    continue
                 sqlstate = _sqlstate(error)
                 if sqlstate in RETRYABLE_SQLSTATES and attempt < MAX_ATTEMPTS:
                     log.info("transaction retried", extra={"attempt": attempt, "sqlstate": sqlstate})

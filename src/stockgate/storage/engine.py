@@ -18,7 +18,7 @@ from stockgate.storage.checkpoints import BACKSTOP_PAGES
 
 DEFAULT_URL = "sqlite:///stockgate.db"
 WRITE_OPTION = "stockgate_write"
-# A connection whose prepared statements may run outside a transaction (SQLite's autocommit): one
+# A connection whose prepared statements may run outside a transaction (in the driver's autocommit): one
 # statement reads one consistent state on its own (storage/database.py, `glance`).
 SINGLE_STATEMENT_OPTION = "stockgate_single_statement"
 
