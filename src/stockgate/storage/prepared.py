@@ -24,8 +24,9 @@ It leans on three non-public parts of SQLAlchemy 2.1 (`_result_columns`, `_cache
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -63,7 +64,7 @@ class _Plan:
     positional: bool
     names: tuple[str, ...]  # of the parameters, as the SQL text (pyformat) or the events know them
     fetch: tuple[_Slot, ...]
-    row: Callable[..., tuple[Any, ...]] | None  # None: the statement answers no rows
+    row: Callable[[Iterable[Any]], tuple[Any, ...]] | None  # a row from its values; None: no rows
     results: tuple[Processor, ...]
     context: _Context
     # Without an IN list every parameter is the caller's or fixed: one C-level itemgetter over both
@@ -95,7 +96,7 @@ class _Plan:
         values = list(raw)
         for i, convert in self.converted:
             values[i] = convert(values[i])
-        return self.row(*values)
+        return self.row(values)
 
     @property
     def plain(self) -> bool:
@@ -106,8 +107,7 @@ class _Plan:
         if self.row is None:
             return []
         if self.plain:
-            make = self.row._make  # type: ignore[attr-defined]
-            return [make(raw) for raw in fetched]
+            return list(map(self.row, fetched))
         return [self.shape(raw) for raw in fetched]
 
 
@@ -121,6 +121,8 @@ class Prepared:
         # Per dialect, INSERT columns and executemany: the compiled statement and its IN lists.
         self._compiled: dict[tuple[str, tuple[str, ...], bool], tuple[SQLCompiler, tuple[str, ...]]] = {}
         self._plans: dict[tuple[str, tuple[str, ...], bool, tuple[int, ...]], _Plan] = {}
+        # Per dialect, the plan of a statement run one row at a time with no IN list: the one it has.
+        self._only: dict[str, _Plan] = {}
 
     def rows(self, connection: Connection, params: Params) -> list[Any]:
         """Every row the statement answers (tuples that also name their columns)."""
@@ -183,6 +185,10 @@ class Prepared:
             cursor.close()
 
     def _plan(self, dialect: Dialect, params: Params, *, many: bool) -> _Plan:
+        if not many:
+            only = self._only.get(dialect.name)
+            if only is not None:
+                return only
         columns = tuple(params) if self._by_columns else ()
         entry = self._compiled.get((dialect.name, columns, many))
         if entry is None:
@@ -198,6 +204,8 @@ class Prepared:
         plan = self._plans.get(key)
         if plan is None:
             plan = self._plans[key] = _make_plan(compiled, dialect, params)
+            if not many and not self._by_columns and not expanding:
+                self._only[dialect.name] = plan
         return plan
 
 
@@ -277,6 +285,7 @@ def _result_processor(type_: Any, dialect: Dialect) -> Processor:
     return made
 
 
-def _named_rows(names: list[str]) -> Callable[..., tuple[Any, ...]]:
-    """A tuple class whose rows also answer by column name, as Core's rows do."""
-    return namedtuple("Row", names, rename=True)
+def _named_rows(names: list[str]) -> Callable[[Iterable[Any]], tuple[Any, ...]]:
+    """Rows from their values, as tuples that also answer by column name like Core's rows do (made
+    by tuple.__new__ directly: the class's own __new__ and _make are Python frames)."""
+    return partial(tuple.__new__, namedtuple("Row", names, rename=True))
