@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -123,11 +123,12 @@ def ghost_routes(
         ctx: AppContext = request.app.state.ctx
         try:
             body = await read_body(request, ctx.max_body) if request.method == "POST" else b""
+            heads = _read_heads(request)
             if inline and ctx.inline_endpoints and len(body) <= INLINE_BODY:
-                principal = _signed_in(recognise, ctx, request)
+                principal = _signed_in(recognise, ctx, request, heads)
                 if principal is not None:
-                    return _call(ctx, request, body, endpoint, principal)
-            return await run_in_threadpool(_call, ctx, request, body, endpoint)
+                    return _call(ctx, request, body, endpoint, heads, principal)
+            return await run_in_threadpool(_call, ctx, request, body, endpoint, heads)
         except Exception as error:
             metrics: Metrics = request.app.state.metrics
             metrics.count_error(error)
@@ -142,18 +143,42 @@ def ghost_routes(
     ]
 
 
-def _signed_in(check: Callable[..., P], ctx: AppContext, request: Request) -> P:
+class _Heads(NamedTuple):
+    authorization: str | None
+    content_type: str | None
+    accept: str | None
+
+
+def _read_heads(request: Request) -> _Heads:
+    """The three headers a ghost call reads, the first of each name as Starlette answers it, in one
+    pass over the request's list: `request.headers.get` scans it once per name, 3 us an E4."""
+    found: dict[bytes, str] = {}
+    for name, value in request.scope["headers"]:
+        if name in _HEAD_NAMES and name not in found:
+            found[name] = value.decode("latin-1")
+    return _Heads(found.get(b"authorization"), found.get(b"content-type"), found.get(b"accept"))
+
+
+_HEAD_NAMES = frozenset({b"authorization", b"content-type", b"accept"})  # ASGI names are lower case
+
+
+def _signed_in(check: Callable[..., P], ctx: AppContext, request: Request, heads: _Heads) -> P:
     """`check` (recognise or authenticate) applied to the request's Basic credentials."""
-    api_key, password = basic_credentials(request.headers.get("authorization"))
+    api_key, password = basic_credentials(heads.authorization)
     address = request.client.host if request.client else ""
     return check(ctx.db, api_key=api_key, password=password, address=address, now=ctx.clock())
 
 
 def _call(
-    ctx: AppContext, request: Request, body: bytes, endpoint: Endpoint, principal: Principal | None = None
+    ctx: AppContext,
+    request: Request,
+    body: bytes,
+    endpoint: Endpoint,
+    heads: _Heads,
+    principal: Principal | None = None,
 ) -> Response:
     if principal is None:
-        principal = _signed_in(authenticate, ctx, request)
+        principal = _signed_in(authenticate, ctx, request, heads)
     limiter: RateLimiter = request.app.state.limiter
     admission = limiter.admit(principal.account_id)
     query = dict(request.query_params) if request.scope["query_string"] else {}
@@ -165,9 +190,9 @@ def _call(
         ctx=ctx,
         principal=principal,
         body=body,
-        content_type=request.headers.get("content-type"),
+        content_type=heads.content_type,
         # Some clients put the Accept header in the query string; it counts as the header.
-        accept=query.get("Accept", request.headers.get("accept")),
+        accept=query.get("Accept", heads.accept),
         path_params=path_params,
         query=query,
         method=request.method,

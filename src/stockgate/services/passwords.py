@@ -32,7 +32,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
-_cache_key = secrets.token_bytes(32)
+_keyed_mac = hashlib.blake2s(key=secrets.token_bytes(32))
+_sha256 = hashlib.sha256()
 _verified: set[tuple[str, bytes]] = set()
 _verified_lock = threading.Lock()
 _CACHE_LIMIT = 100_000
@@ -48,7 +49,9 @@ def hash_password(password: str) -> str:
 
 
 def _token(stored_hash: str, password: str) -> tuple[str, bytes]:
-    return (stored_hash, hashlib.blake2s(password.encode(), key=_cache_key).digest())
+    mac = _keyed_mac.copy()  # a copy of the keyed state: keying a new one each time cost 25% more
+    mac.update(password.encode())
+    return (stored_hash, mac.digest())
 
 
 def is_remembered(stored_hash: str, password: str) -> bool:
@@ -177,4 +180,6 @@ def new_api_key() -> str:
 
 def api_key_hash(api_key: str) -> str:
     """What the database keeps of an API key (and looks it up by)."""
-    return hashlib.sha256(api_key.strip().lower().encode()).hexdigest()
+    digest = _sha256.copy()  # copied: OpenSSL 3 looks the algorithm up again for each new one
+    digest.update(api_key.strip().lower().encode())
+    return digest.hexdigest()
