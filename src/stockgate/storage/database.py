@@ -131,10 +131,9 @@ class SqlDatabase:
         return self._run(work, "read")
 
     def glance(self, work: Callable[[Tx], T]) -> T:
-        # No BEGIN/COMMIT. On SQLite they cost as much as the statement itself through SQLAlchemy; on
-        # PostgreSQL each is a round trip of its own, so the statement runs on a kept connection in
-        # autocommit: one round trip where a glance took four, with the pool's pre-ping
-        # (bench/README.md).
+        # No BEGIN/COMMIT. On SQLite they cost as much as the statement itself through SQLAlchemy. On
+        # PostgreSQL each is a round trip, and so is the pool's pre-ping at checkout: on a kept
+        # connection in autocommit the statement is the one round trip of four (bench/README.md).
         return self._run(work, "single")
 
     @contextmanager
