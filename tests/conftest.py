@@ -45,6 +45,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
+def pg_runtime(pg_databases: Databases) -> Iterator[Runtime]:
+    """A runtime on a fresh PostgreSQL database, for what only that engine does."""
+    url = pg_databases.fresh()
+    rt = start(Config(database_url=url, pool_size=5))
+    yield rt
+    rt.close()
+    pg_databases.drop(url)
+
+
+@pytest.fixture
 def runtime(database_url: str) -> Iterator[Runtime]:
     rt = start(Config(database_url=database_url, pool_size=20))
     yield rt

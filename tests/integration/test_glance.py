@@ -14,7 +14,6 @@ from sqlalchemy.exc import DBAPIError
 from stockgate.bootstrap import Config, Runtime, start
 from stockgate.storage.account_tables import accounts
 from stockgate.storage.prepared import Prepared
-from tests.support.pg_server import Databases
 
 _COUNT = Prepared(select(accounts.c.id).order_by(accounts.c.id))
 
@@ -103,15 +102,6 @@ def test_on_sqlite_a_write_takes_the_write_lock_before_its_first_statement(tmp_p
         rt.close()
     assert seen == {"write": False, "read": True, "glance": True}
     assert again == {"write": False, "read": True}
-
-
-@pytest.fixture
-def pg_runtime(pg_databases: Databases) -> Iterator[Runtime]:
-    url = pg_databases.fresh()
-    rt = start(Config(database_url=url, pool_size=4))
-    yield rt
-    rt.close()
-    pg_databases.drop(url)
 
 
 _BACKEND = Prepared(select(func.pg_backend_pid().label("pid")))

@@ -16,7 +16,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 from starlette.testclient import TestClient
 
-from stockgate.bootstrap import Config, Runtime, create_app, start
+from stockgate.bootstrap import Runtime, create_app
 from stockgate.services.accounts import create_account
 from stockgate.services.stock_ports import LedgerEntry
 from stockgate.services.unit_of_work import Tx
@@ -24,18 +24,8 @@ from stockgate.storage.catalog_tables import models
 from stockgate.storage.database import MAX_ATTEMPTS, SqlDatabase
 from stockgate.storage.order_tables import ledger, orders, reservation_lines
 from tests.support.ghost_load import DROPSHIP, JSON, SOLD, dropship_body, reserve_body, seed_models
-from tests.support.pg_server import Databases
 
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def pg_runtime(pg_databases: Databases) -> Iterator[Runtime]:
-    url = pg_databases.fresh()
-    rt = start(Config(database_url=url, pool_size=5))
-    yield rt
-    rt.close()
-    pg_databases.drop(url)
 
 
 @pytest.fixture
