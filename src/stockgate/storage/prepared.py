@@ -65,7 +65,6 @@ class _Plan:
     names: tuple[str, ...]  # of the parameters, as the SQL text (pyformat) or the events know them
     fetch: tuple[_Slot, ...]
     row: Callable[[Iterable[Any]], tuple[Any, ...]] | None  # a row from its values; None: no rows
-    results: tuple[Processor, ...]
     context: _Context
     # Without an IN list every parameter is the caller's or fixed: one C-level itemgetter over both
     # picks them all (a loop over the slots cost a tenth of the E4 sign-in, bench/README.md).
@@ -250,7 +249,6 @@ def _make_plan(compiled: SQLCompiler, dialect: Dialect, params: Params) -> _Plan
         names=tuple(names),
         fetch=tuple(slots),
         row=row,
-        results=results,
         context=_Context(names),
         pick=pick,
         fixed=fixed,
