@@ -33,7 +33,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
 _keyed_mac = hashlib.blake2s(key=secrets.token_bytes(32))
-_sha256 = hashlib.sha256()
+_key_digest = hashlib.sha256()
 _verified: set[tuple[str, bytes]] = set()
 _verified_lock = threading.Lock()
 _CACHE_LIMIT = 100_000
@@ -180,6 +180,6 @@ def new_api_key() -> str:
 
 def api_key_hash(api_key: str) -> str:
     """What the database keeps of an API key (and looks it up by)."""
-    digest = _sha256.copy()  # copied: OpenSSL 3 looks the algorithm up again for each new one
+    digest = _key_digest.copy()  # copied: OpenSSL 3 looks the algorithm up again for each new one
     digest.update(api_key.strip().lower().encode())
     return digest.hexdigest()
