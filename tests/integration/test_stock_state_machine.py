@@ -178,7 +178,7 @@ def build_machine(rt: Runtime) -> type[RuleBasedStateMachine]:
                 for sid in self.sids
                 if sid in named or self.ref.locks[account, sid]
             ]
-            assert [(m.stock_id, m.locked, m.available) for m in result.models] == expected
+            assert result.models == expected
             assert result.order_id > 0 or not any(self.ref.locks[account, s] for s in self.sids)
 
         @rule(slot=slots, quantity=st.integers(min_value=0, max_value=10))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from stockgate.domain.errors import InvalidInput
-from stockgate.services.stock_ports import ReservedModel
 from stockgate.wire.negotiation import NotAcceptable, UnsupportedMediaType, body_format, response_format
 from stockgate.wire.nodes import as_int, parse_document
 from stockgate.wire.orders import read_acquire
@@ -90,7 +89,7 @@ def test_empty_operation_element_is_absent() -> None:
 
 
 def test_render_reservation_exact() -> None:
-    models = [ReservedModel(3, 11, 5)]
+    models = [(3, 11, 5)]
     assert render_reservation(1000, models, "xml") == (
         b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         b'<root order_id="1000"><model stock_id="3" locked="11" available="5"/></root>'

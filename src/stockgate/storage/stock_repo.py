@@ -7,7 +7,7 @@ serialises writers), so two transactions over the same models can never wait on 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from functools import partial
+from typing import cast
 
 from sqlalchemy import and_, bindparam, exists, func, literal, literal_column, select, tuple_, union_all
 from sqlalchemy.engine import Connection
@@ -59,9 +59,6 @@ _RESERVATION_COLUMNS = (
     models.c.on_hand - models.c.locked,
 )
 
-
-# ReservedModel._make without its Python frame and length check (the SELECT fixes the length).
-_reserved_model = partial(tuple.__new__, ReservedModel)
 _HELD = Prepared(
     select(*_RESERVATION_COLUMNS)
     .join(models, models.c.id == reservation_lines.c.stock_id)
@@ -128,7 +125,7 @@ class SqlStock:
             rows = _HELD.tuples(self._c, {"account_id": account_id})
         else:
             rows = _HELD_AND_NAMED.tuples(self._c, {"account_id": account_id, "also": padded(extra)})
-        return list(map(_reserved_model, rows))
+        return cast(list[ReservedModel], rows)  # the driver's rows are the (stock_id, locked, available)
 
     def set_on_hand(self, stock_id: int, quantity: int) -> int:
         row = self._c.execute(

@@ -46,7 +46,8 @@ def render_reservation(
     if fmt == "json":
         document: dict[str, object] = {
             "models": [
-                {"stock_id": m.stock_id, "locked": m.locked, "available": m.available} for m in models
+                {"stock_id": stock_id, "locked": locked, "available": available}
+                for stock_id, locked, available in models
             ],
             "order_id": order_id,
         }
@@ -54,6 +55,7 @@ def render_reservation(
             document["order_ids"] = list(order_ids)
         return json_document(document)
     lines = "".join(
-        f'<model stock_id="{m.stock_id}" locked="{m.locked}" available="{m.available}"/>' for m in models
+        f'<model stock_id="{stock_id}" locked="{locked}" available="{available}"/>'
+        for stock_id, locked, available in models
     )
     return xml_document(f'<root order_id="{order_id}">{lines}</root>')
