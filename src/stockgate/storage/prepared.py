@@ -75,7 +75,10 @@ class _Plan:
 
     def arguments(self, params: Params) -> Any:
         if self.pick is not None:
-            values = list(self.pick({**params, **self.fixed} if self.fixed else params))
+            picked = self.pick({**params, **self.fixed} if self.fixed else params)
+            if self.positional and not self.bound:  # SQLite's usual case: the tuple is the arguments
+                return picked
+            values = list(picked)
             for i, bind in self.bound:
                 values[i] = bind(values[i])
         else:
@@ -139,7 +142,8 @@ class Prepared:
         """The driver's rows and the plan to shape them (None: Core ran it, its rows are shaped)."""
         if not connection.in_transaction() and not _single_statement(connection):
             return None, list(connection.execute(self.statement, dict(params)))
-        plan = self._plan(connection.dialect, params, many=False)
+        dialect = connection.dialect
+        plan = self._only.get(dialect.name) or self._plan(dialect, params, many=False)
         return plan, self._execute(connection, plan, plan.arguments(params), many=False)
 
     def first(self, connection: Connection, params: Params) -> Any | None:
@@ -184,10 +188,6 @@ class Prepared:
             cursor.close()
 
     def _plan(self, dialect: Dialect, params: Params, *, many: bool) -> _Plan:
-        if not many:
-            only = self._only.get(dialect.name)
-            if only is not None:
-                return only
         columns = tuple(params) if self._by_columns else ()
         entry = self._compiled.get((dialect.name, columns, many))
         if entry is None:
