@@ -77,7 +77,10 @@ class _Repository(Generic[R]):
 
 class SqlTx:
     """The repositories of one open transaction, each made when first used: a request touches two or
-    three of the fifteen, and making them all cost a fifth of an empty transaction."""
+    three of the fifteen, and making them all cost a fifth of an empty transaction. A kept connection
+    keeps its SqlTx too (the repositories hold nothing but the connection), so the next unit of work
+    on it finds them made: a glance's view and repository cost as much as its Python glue otherwise
+    (bench/README.md)."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -107,13 +110,14 @@ class SqlDatabase:
         self._write_mutex = threading.Lock() if is_sqlite(engine) else None
         self._file_lock = sqlite_write_lock(engine)  # the same queue across processes
         self._checkpoints = Checkpointer(engine) if self._file_lock is not None else None
-        # Connections kept open between units of work, a list for each kind (a connection keeps its
-        # kind's options). SQLite: every kind; taking one from the pool and giving it back cost as much
-        # as a query (bench/README.md), and a file database has no server to lose the connection in
-        # between. PostgreSQL: glances only. The pool's checkout pings the server first, a round trip
-        # as long as a glance's statement; transactions keep that ping, which notices a restarted
-        # server, while a glance on a connection the server dropped is run again on a fresh one.
-        self._idle: dict[Kind, list[Connection]] = (
+        # Connections kept open between units of work, with their SqlTx, a list for each kind (a
+        # connection keeps its kind's options). SQLite: every kind; taking one from the pool and
+        # giving it back cost as much as a query (bench/README.md), and a file database has no server
+        # to lose the connection in between. PostgreSQL: glances only. The pool's checkout pings the
+        # server first, a round trip as long as a glance's statement; transactions keep that ping,
+        # which notices a restarted server, while a glance on a connection the server dropped is run
+        # again on a fresh one.
+        self._idle: dict[Kind, list[SqlTx]] = (
             {"read": [], "write": [], "single": []} if is_sqlite(engine) else {"single": []}
         )
         self._keep = max(1, engine.pool.size() // 2) if isinstance(engine.pool, QueuePool) else 1
@@ -159,15 +163,11 @@ class SqlDatabase:
         kept = self._idle[kind]
         while True:
             try:
-                kept.pop().close()
+                kept.pop().connection.close()
             except IndexError:  # emptied, perhaps by another thread between two pops
                 return
 
-    def _checkout(self, kind: Kind) -> Connection:
-        try:
-            return self._idle[kind].pop()
-        except (KeyError, IndexError):
-            pass
+    def _connect(self, kind: Kind) -> Connection:
         # The option goes on the connection, not on an engine made with execution_options(): such an
         # engine's events are joined to its parent's, and every check for statement listeners (two
         # per prepared statement) then walked both: 2% of an E4 request (bench/README.md).
@@ -180,21 +180,25 @@ class SqlDatabase:
         return connection.execution_options(**{option: True}) if option else connection
 
     def _transaction(self, work: Callable[[Tx], T], kind: Kind) -> T:
-        connection = self._checkout(kind)
+        try:
+            tx = self._idle[kind].pop()
+        except (KeyError, IndexError):
+            tx = SqlTx(self._connect(kind))
+        connection = tx.connection
         try:
             if kind == "single":
-                result = work(SqlTx(connection))
+                result = work(tx)
                 if connection.in_transaction():  # a statement that went through Core began one
                     connection.rollback()
             else:
                 with connection.begin():
-                    result = work(SqlTx(connection))
+                    result = work(tx)
         except BaseException:
             connection.close()  # back to the pool, which resets it; the next one starts clean
             raise
         kept = self._idle.get(kind)
         if kept is not None and len(kept) < self._keep:
-            kept.append(connection)
+            kept.append(tx)
         else:
             connection.close()
         return result
