@@ -6,7 +6,18 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, literal_column, or_, select, update
+from sqlalchemy import (
+    Integer,
+    and_,
+    bindparam,
+    delete,
+    func,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
@@ -29,12 +40,14 @@ class SqlAuthThrottle:
 
     def gate(self, api_key_hash: str, address: str) -> Gate:
         """The key's credentials and the later lockout of key and address, in one statement."""
-        row = _GATE.first(self._c, {"key_hash": api_key_hash, "address": address})
-        assert row is not None  # an aggregate over the key's rows: always one row
+        # One row always (an outer join from a one-row probe), of the driver's own values.
+        ((account_id, password_hash, enabled, reservation_id, locked_until_ms),) = _GATE.tuples(
+            self._c, {"key_hash": api_key_hash, "address": address}
+        )
         credentials = None
-        if row[0] is not None:
-            credentials = Credentials(int(row[0]), str(row[1]), bool(row[2]), row[3])
-        return Gate(credentials, int(row[4]))
+        if account_id is not None:
+            credentials = Credentials(account_id, password_hash, bool(enabled), reservation_id)
+        return Gate(credentials, locked_until_ms)
 
     def counters(self, subjects: Sequence[FailureCounter]) -> list[FailureCounter]:
         """The subjects' counters, created when missing and locked until the transaction ends."""
@@ -119,8 +132,11 @@ def _gate() -> Any:
     )
     # Outer join from a one-row probe: an unknown key still answers its lockout in the same round trip.
     probe = select(literal_column("1").label("one")).subquery("probe")
+    # `enabled` is read as the driver answers it (SQLite: 0 or 1) and made a bool by the caller: a
+    # column that needs converting costs every row a named tuple and a Python loop (storage/prepared.py).
+    enabled = type_coerce(accounts.c.enabled, Integer)
     return select(
-        accounts.c.id, accounts.c.password_hash, accounts.c.enabled, accounts.c.reservation_id, locked
+        accounts.c.id, accounts.c.password_hash, enabled, accounts.c.reservation_id, locked
     ).select_from(probe.outerjoin(accounts, accounts.c.api_key_hash == key_hash))
 
 
