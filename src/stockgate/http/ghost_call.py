@@ -165,7 +165,8 @@ _HEAD_NAMES = frozenset({b"authorization", b"content-type", b"accept"})  # ASGI 
 def _signed_in(check: Callable[..., P], ctx: AppContext, request: Request, heads: _Heads) -> P:
     """`check` (recognise or authenticate) applied to the request's Basic credentials."""
     api_key, password = basic_credentials(heads.authorization)
-    address = request.client.host if request.client else ""
+    client = request.client  # a property that makes a new tuple each time
+    address = client.host if client else ""
     return check(ctx.db, api_key=api_key, password=password, address=address, now=ctx.clock())
 
 

@@ -100,15 +100,10 @@ class _Plan:
             values[i] = convert(values[i])
         return self.row(values)
 
-    @property
-    def plain(self) -> bool:
-        """No column needs converting (integers and text): the driver's values are the row's."""
-        return not self.converted
-
     def shape_all(self, fetched: list[Any]) -> list[Any]:
         if self.row is None:
             return []
-        if self.plain:
+        if not self.converted:  # integers and text: the driver's values are the row's
             return list(map(self.row, fetched))
         return [self.shape(raw) for raw in fetched]
 
@@ -131,12 +126,12 @@ class Prepared:
         plan, fetched = self._fetch(connection, params)
         return fetched if plan is None else plan.shape_all(fetched)
 
-    def tuples(self, connection: Connection, params: Params) -> list[tuple[Any, ...]]:
+    def tuples(self, connection: Connection, params: Params) -> list[Any]:
         """The rows as plain tuples, for hot reads that unpack them at once (no names to build)."""
         plan, fetched = self._fetch(connection, params)
         if plan is None:
             return [tuple(row) for row in fetched]
-        return fetched if plan.plain else plan.shape_all(fetched)
+        return fetched if not plan.converted else plan.shape_all(fetched)
 
     def _fetch(self, connection: Connection, params: Params) -> tuple[_Plan | None, list[Any]]:
         """The driver's rows and the plan to shape them (None: Core ran it, its rows are shaped)."""

@@ -7,7 +7,6 @@ serialises writers), so two transactions over the same models can never wait on 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import cast
 
 from sqlalchemy import and_, bindparam, exists, func, literal, literal_column, select, tuple_, union_all
 from sqlalchemy.engine import Connection
@@ -120,12 +119,13 @@ class SqlStock:
             )
 
     def reservation(self, account_id: int, also: Iterable[int] = ()) -> list[ReservedModel]:
+        # The driver's rows are the (stock_id, locked, available) tuples, as they come.
         extra = sorted(set(also))
         if not extra:
-            rows = _HELD.tuples(self._c, {"account_id": account_id})
+            rows: list[ReservedModel] = _HELD.tuples(self._c, {"account_id": account_id})
         else:
             rows = _HELD_AND_NAMED.tuples(self._c, {"account_id": account_id, "also": padded(extra)})
-        return cast(list[ReservedModel], rows)  # the driver's rows are the (stock_id, locked, available)
+        return rows
 
     def set_on_hand(self, stock_id: int, quantity: int) -> int:
         row = self._c.execute(
