@@ -79,7 +79,7 @@ class SqlTx:
     """The repositories of one open transaction, each made when first used: a request touches two or
     three of the fifteen, and making them all cost a fifth of an empty transaction. A kept connection
     keeps its SqlTx too (the repositories hold nothing but the connection), so the next unit of work
-    on it finds them made: a glance's view and repository cost as much as its Python glue otherwise
+    on it finds them made: making the view and a repository cost a glance 5,400 instructions
     (bench/README.md)."""
 
     def __init__(self, connection: Connection) -> None:
