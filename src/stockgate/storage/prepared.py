@@ -127,7 +127,8 @@ class Prepared:
         return fetched if plan is None else plan.shape_all(fetched)
 
     def tuples(self, connection: Connection, params: Params) -> list[Any]:
-        """The rows as plain tuples, for hot reads that unpack them at once (no names to build)."""
+        """The rows as tuples, for hot reads that unpack them at once: the driver's own when no column
+        needs converting (no names to build), named rows otherwise."""
         plan, fetched = self._fetch(connection, params)
         if plan is None:
             return [tuple(row) for row in fetched]
