@@ -23,7 +23,7 @@ from starlette.routing import BaseRoute, Route
 from stockgate.domain.errors import AuthenticationFailed, InvalidInput, NotFound
 from stockgate.domain.money import parse_amount
 from stockgate.http.body import read_body
-from stockgate.http.context import AppContext
+from stockgate.http.context import AppContext, served_app
 from stockgate.http.errors import problem_response
 from stockgate.services.admin_access import AdminPrincipal, authenticate_admin
 
@@ -118,7 +118,7 @@ AdminEndpoint = Callable[[AdminCall], Any]
 
 def admin_routes(path: str, endpoint: AdminEndpoint, *, methods: list[str]) -> list[BaseRoute]:
     async def handle(request: Request) -> Response:
-        ctx: AppContext = request.app.state.ctx
+        ctx = served_app(request).ctx
         try:
             body = (
                 await read_body(request, ctx.max_body) if request.method in ("POST", "PUT", "PATCH") else b""

@@ -23,7 +23,7 @@ from starlette.routing import BaseRoute, Route
 from stockgate.domain.catalog import ParsedItem
 from stockgate.domain.errors import InvalidInput
 from stockgate.http.admin_call import PREFIX, bearer_token
-from stockgate.http.context import AppContext
+from stockgate.http.context import served_app
 from stockgate.http.errors import BodyTooLarge, problem_response
 from stockgate.services.admin_access import authenticate_admin
 from stockgate.services.catalog_import import import_catalog
@@ -37,7 +37,7 @@ _CSV_TYPES = frozenset({"text/csv", "text/tab-separated-values"})
 
 
 async def import_upload(request: Request) -> Response:
-    ctx: AppContext = request.app.state.ctx
+    ctx = served_app(request).ctx
     try:
         token = bearer_token(request.headers.get("authorization"))
         principal = await run_in_threadpool(lambda: authenticate_admin(ctx.db, token=token))

@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import orjson
-from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -15,7 +14,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from stockgate.http import admin_api, backoffice, catalog, ghost, returns
-from stockgate.http.context import AppContext
+from stockgate.http.context import AppContext, ServedApp, served_app
 from stockgate.http.metrics import Metrics, metrics_endpoint
 from stockgate.http.observe import Observe
 from stockgate.http.openapi import openapi_document, operations_section
@@ -35,7 +34,7 @@ async def healthz(_request: Request) -> Response:
 
 
 def readyz(request: Request) -> Response:
-    ctx: AppContext = request.app.state.ctx
+    ctx = served_app(request).ctx
     if database_ready(ctx.db):
         return PlainTextResponse("ready")
     return PlainTextResponse("database unreachable", status_code=503)
@@ -76,7 +75,7 @@ def openapi_route(document: dict[str, object]) -> Route:
     return Route("/openapi.json", serve_openapi, methods=["GET"])
 
 
-def create_app(ctx: AppContext) -> Starlette:
+def create_app(ctx: AppContext) -> ServedApp:
     """A Starlette app serving everything stockgate answers over HTTP, bound to `ctx`."""
     metrics = Metrics()
     metrics.add_collector(WebhookCollector(lambda: webhook_report(ctx.db)))
@@ -97,21 +96,20 @@ def create_app(ctx: AppContext) -> Starlette:
     ]
     if ctx.bench_routes:
         routes.append(Route("/bench/worker", bench_worker, methods=["GET"]))
-    app = Starlette(
+    return ServedApp(
+        ctx,
+        metrics,
+        RateLimiter(ctx.db, ctx.rate_limit, clock=ctx.clock),
         routes=routes,
         middleware=[Middleware(Observe, metrics=metrics)],
         lifespan=_lifespan if ctx.background else None,
     )
-    app.state.ctx = ctx
-    app.state.metrics = metrics
-    app.state.limiter = RateLimiter(ctx.db, ctx.rate_limit, clock=ctx.clock)
-    return app
 
 
 @asynccontextmanager
-async def _lifespan(app: Starlette) -> AsyncIterator[None]:
+async def _lifespan(app: ServedApp) -> AsyncIterator[None]:
     # Started once per server process, stopped (finishing the work in hand) when it shuts down.
-    ctx: AppContext = app.state.ctx
+    ctx = app.ctx
     for task in ctx.background:
         task.start()
     try:

@@ -7,9 +7,8 @@ whatever it raises goes through the error table.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cached_property
-from typing import NamedTuple, TypeVar
+from typing import TypeVar
 
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -21,11 +20,11 @@ from starlette.routing import BaseRoute, Route
 from stockgate.domain.errors import InvalidInput, NotFound
 from stockgate.http.basic_auth import basic_credentials
 from stockgate.http.body import read_body
-from stockgate.http.context import AppContext
+from stockgate.http.context import AppContext, ServedApp
 from stockgate.http.errors import error_response
 from stockgate.http.metrics import Metrics
 from stockgate.services.auth import Principal, authenticate, recognise
-from stockgate.services.rate_limits import Admission, RateLimiter
+from stockgate.services.rate_limits import Admission
 from stockgate.services.tally import Tally
 from stockgate.wire.negotiation import Format, body_format, response_format
 from stockgate.wire.nodes import Node, parse_document
@@ -43,31 +42,44 @@ JSON_TYPE = "application/json"
 P = TypeVar("P", Principal, Principal | None)
 
 
-@dataclass
 class GhostCall:
-    """One authenticated ghost API request, as an endpoint function sees it."""
+    """One authenticated ghost API request, as an endpoint function sees it.
 
-    ctx: AppContext
-    principal: Principal
-    body: bytes
-    content_type: str | None
-    accept: str | None
-    path_params: dict[str, str]
-    query: dict[str, str]
-    method: str = "GET"
-    metrics: Metrics | None = None
-    request: Request | None = None
+    A plain class read from the request in one go: as a dataclass given ten keyword arguments it
+    cost 4,400 instructions more to make, on every ghost request (bench/README.md).
+    """
+
+    def __init__(
+        self, app: ServedApp, principal: Principal, request: Request, body: bytes, heads: _Heads
+    ) -> None:
+        scope = request.scope  # read directly: each of Request's properties is a Python call
+        query = dict(request.query_params) if scope["query_string"] else {}
+        path_params: dict[str, str] = dict(scope.get("path_params", ()))
+        for name, value in path_params.items():
+            if "\x00" in value:  # no key or id contains one; PostgreSQL could not even compare it
+                raise NotFound(name, repr(value[:40]))
+        self.ctx: AppContext = app.ctx
+        self.principal = principal
+        self.body = body
+        self.content_type = heads.get(b"content-type")
+        # Some clients put the Accept header in the query string; it counts as the header.
+        self.accept = query.get("Accept", heads.get(b"accept"))
+        self.path_params = path_params
+        self.query = query
+        self.method: str = scope["method"]
+        self.metrics: Metrics = app.metrics
+        self.request = request
+        # Worked out on first use (a 415 or 406 comes when the endpoint first needs them), kept
+        # here: not functools.cached_property, which in Python 3.11 takes a lock shared by every
+        # instance.
+        self._request_format: Format | None = None
+        self._request_format_known = False
+        self._format: Format | None = None
 
     @cached_property
     def base_url(self) -> str:
         """scheme://host[:port] the request came to, for links in answers (built only when needed)."""
-        return "" if self.request is None else str(self.request.base_url).rstrip("/")
-
-    # Worked out on first use (a 415 or 406 comes when the endpoint first needs them), kept here: not
-    # functools.cached_property, which in Python 3.11 takes a lock shared by every instance.
-    _request_format: Format | None = field(default=None, init=False, repr=False)
-    _request_format_known: bool = field(default=False, init=False, repr=False)
-    _format: Format | None = field(default=None, init=False, repr=False)
+        return str(self.request.base_url).rstrip("/")
 
     @property
     def request_format(self) -> Format | None:
@@ -80,7 +92,8 @@ class GhostCall:
     def format(self) -> Format:
         """The response format (406 when the Accept header allows neither)."""
         if self._format is None:
-            self._format = response_format(self.accept, self.request_format)
+            # Without a body there is no request format to follow (and no need to work it out).
+            self._format = response_format(self.accept, self.request_format if self.body else None)
         return self._format
 
     def document(self) -> Node:
@@ -92,11 +105,25 @@ class GhostCall:
 
     def count(self, kind: str, tally: Tally) -> None:
         """Report what a reserve or order request did to the metrics."""
-        if self.metrics is not None:
-            self.metrics.count_outcome(kind, tally)
+        self.metrics.count_outcome(kind, tally)
 
     def respond(self, content: bytes) -> Response:
-        return Response(content, media_type=JSON_TYPE if self.format == "json" else XML_TYPE)
+        return _Answer(content, _JSON_HEADER if self.format == "json" else _XML_HEADER)
+
+
+class _Answer(Response):
+    """A 200 with its body and the two headers Response would give it, made directly: Response's
+    own constructor works out headers it was not asked for, 6,500 instructions an E4 (bench/README.md)."""
+
+    def __init__(self, content: bytes, content_type: tuple[bytes, bytes]) -> None:
+        self.status_code = 200
+        self.background = None
+        self.body = content
+        self.raw_headers = [(b"content-length", b"%d" % len(content)), content_type]
+
+
+_JSON_HEADER = (b"content-type", JSON_TYPE.encode())
+_XML_HEADER = (b"content-type", XML_TYPE.encode())
 
 
 Endpoint = Callable[[GhostCall], Response]
@@ -120,18 +147,20 @@ def ghost_routes(
     inline = not compress  # a catalog export reads a whole page of the catalog before answering
 
     async def handle(request: Request) -> Response:
-        ctx: AppContext = request.app.state.ctx
+        # The request's properties are read from its scope: each of Starlette's is a Python call.
+        scope = request.scope
+        app: ServedApp = scope["app"]
+        ctx = app.ctx
         try:
-            body = await read_body(request, ctx.max_body) if request.method == "POST" else b""
+            body = await read_body(request, ctx.max_body) if scope["method"] == "POST" else b""
             heads = _read_heads(request)
             if inline and ctx.inline_endpoints and len(body) <= INLINE_BODY:
                 principal = _signed_in(recognise, ctx, request, heads)
                 if principal is not None:
-                    return _call(ctx, request, body, endpoint, heads, principal)
-            return await run_in_threadpool(_call, ctx, request, body, endpoint, heads)
+                    return _call(app, request, body, endpoint, heads, principal)
+            return await run_in_threadpool(_call, app, request, body, endpoint, heads)
         except Exception as error:
-            metrics: Metrics = request.app.state.metrics
-            metrics.count_error(error)
+            app.metrics.count_error(error)
             return error_response(error, order_creation=order_creation)
 
     # Level 5: most of level 9's gain on XML for a fraction of its CPU.
@@ -143,20 +172,19 @@ def ghost_routes(
     ]
 
 
-class _Heads(NamedTuple):
-    authorization: str | None
-    content_type: str | None
-    accept: str | None
+# The headers a ghost call reads, under their ASGI (lower-case) names.
+_Heads = dict[bytes, str]
 
 
 def _read_heads(request: Request) -> _Heads:
-    """The three headers a ghost call reads, the first of each name as Starlette answers it, in one
-    pass over the request's list: `request.headers.get` scans it once per name, 3 us an E4."""
-    found: dict[bytes, str] = {}
+    """Authorization, Content-Type and Accept, the first of each as Starlette answers it, in one pass
+    over the request's list: `request.headers.get` scans it once per name, 3 us an E4. A plain
+    dict: a named tuple of the three cost 2,900 instructions to make (bench/README.md)."""
+    found: _Heads = {}
     for name, value in request.scope["headers"]:
         if name in _HEAD_NAMES and name not in found:
             found[name] = value.decode("latin-1")
-    return _Heads(found.get(b"authorization"), found.get(b"content-type"), found.get(b"accept"))
+    return found
 
 
 _HEAD_NAMES = frozenset({b"authorization", b"content-type", b"accept"})  # ASGI names are lower case
@@ -164,14 +192,14 @@ _HEAD_NAMES = frozenset({b"authorization", b"content-type", b"accept"})  # ASGI 
 
 def _signed_in(check: Callable[..., P], ctx: AppContext, request: Request, heads: _Heads) -> P:
     """`check` (recognise or authenticate) applied to the request's Basic credentials."""
-    api_key, password = basic_credentials(heads.authorization)
-    client = request.client  # a property that makes a new tuple each time
-    address = client.host if client else ""
+    api_key, password = basic_credentials(heads.get(b"authorization"))
+    client = request.scope.get("client")  # (host, port); `request.client` makes a new tuple each time
+    address = client[0] if client else ""
     return check(ctx.db, api_key=api_key, password=password, address=address, now=ctx.clock())
 
 
 def _call(
-    ctx: AppContext,
+    app: ServedApp,
     request: Request,
     body: bytes,
     endpoint: Endpoint,
@@ -179,28 +207,9 @@ def _call(
     principal: Principal | None = None,
 ) -> Response:
     if principal is None:
-        principal = _signed_in(authenticate, ctx, request, heads)
-    limiter: RateLimiter = request.app.state.limiter
-    admission = limiter.admit(principal.account_id)
-    query = dict(request.query_params) if request.scope["query_string"] else {}
-    path_params = dict(request.path_params)
-    for name, value in path_params.items():
-        if "\x00" in value:  # no key or id contains one; PostgreSQL could not even compare it
-            raise NotFound(name, repr(value[:40]))
-    call = GhostCall(
-        ctx=ctx,
-        principal=principal,
-        body=body,
-        content_type=heads.content_type,
-        # Some clients put the Accept header in the query string; it counts as the header.
-        accept=query.get("Accept", heads.accept),
-        path_params=path_params,
-        query=query,
-        method=request.method,
-        metrics=request.app.state.metrics,
-        request=request,
-    )
-    response = endpoint(call)
+        principal = _signed_in(authenticate, app.ctx, request, heads)
+    admission = app.limiter.admit(principal.account_id)
+    response = endpoint(GhostCall(app, principal, request, body, heads))
     if admission is not None:
         _rate_headers(response, admission)
     return response

@@ -16,7 +16,7 @@ from starlette.routing import BaseRoute, Route
 
 from stockgate.domain.errors import InvalidInput, NotFound, ReturnRefused
 from stockgate.domain.returns import Refusal
-from stockgate.http.context import AppContext
+from stockgate.http.context import served_app
 from stockgate.http.errors import error_response
 from stockgate.http.ghost_call import GhostCall, ghost_routes
 from stockgate.services.return_requests import open_return, return_manifest, returns_of_order
@@ -72,7 +72,7 @@ def _link(call: GhostCall) -> Callable[[str], str]:
 
 
 async def print_manifest(request: Request) -> Response:
-    ctx: AppContext = request.app.state.ctx
+    ctx = served_app(request).ctx
     code = request.path_params["returnCode"]
     try:
         facts = await run_in_threadpool(lambda: return_manifest(ctx.db, return_code=code))

@@ -15,7 +15,7 @@ from starlette.routing import BaseRoute, Route
 from stockgate.domain.errors import InvalidInput
 from stockgate.http.admin_call import bearer_token
 from stockgate.http.body import read_body
-from stockgate.http.context import AppContext
+from stockgate.http.context import AppContext, served_app
 from stockgate.http.errors import error_response, status_for
 from stockgate.services.admin_access import authenticate_admin
 from stockgate.services.status_push import push_order_status
@@ -28,7 +28,7 @@ PATH = "/restful/orders/dropshipping/status"
 
 
 async def push(request: Request) -> Response:
-    ctx: AppContext = request.app.state.ctx
+    ctx = served_app(request).ctx
     fmt: Format = "xml"
     try:
         body = await read_body(request, ctx.max_body)

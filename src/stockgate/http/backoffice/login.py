@@ -30,7 +30,7 @@ from stockgate.http.backoffice.pages import (
     with_headers,
 )
 from stockgate.http.backoffice.rendering import Renderer
-from stockgate.http.context import AppContext
+from stockgate.http.context import served_app
 from stockgate.services.admin_sessions import log_in, log_out, session_for
 
 LOGIN_COOKIE = "stockgate_login"
@@ -73,7 +73,7 @@ def _login_form(
 
 
 async def login(request: Request, renderer: Renderer) -> Response:
-    ctx: AppContext = request.app.state.ctx
+    ctx = served_app(request).ctx
     if request.method == "GET":
         token = request.cookies.get(SESSION_COOKIE)
         if token and await run_in_threadpool(session_for, ctx.db, token=token) is not None:

@@ -23,7 +23,7 @@ from starlette.routing import Route
 
 from stockgate.domain.errors import DomainError, InvalidInput, NotFound
 from stockgate.http.backoffice.rendering import Renderer
-from stockgate.http.context import AppContext
+from stockgate.http.context import AppContext, served_app
 from stockgate.services.admin_sessions import Flash, leave_flash, session_for, take_flash
 from stockgate.services.backoffice_ports import ActiveSession
 from stockgate.services.paging import Page, Window
@@ -191,7 +191,7 @@ def admin_route(
     """A back-office route: authenticated, CSRF-checked on POST, errors turned into pages."""
 
     async def endpoint(request: Request) -> Response:
-        ctx: AppContext = request.app.state.ctx
+        ctx = served_app(request).ctx
         token = request.cookies.get(SESSION_COOKIE)
         session = await run_in_threadpool(session_for, ctx.db, token=token) if token else None
         if session is None:
