@@ -13,7 +13,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from stockgate.domain.throttle import RateLimit, RateLimited, lease_size
 from stockgate.services.accounts import find_account_row
@@ -42,6 +42,10 @@ class _Lease:
     shared_milli: int  # the shared bucket after this lease was taken
     expires: float
     denied_until: float = 0.0
+    unlimited: bool = field(init=False)  # of the limit, kept: asked on every request
+
+    def __post_init__(self) -> None:
+        self.unlimited = self.limit.unlimited
 
 
 class RateLimiter:
@@ -59,10 +63,11 @@ class RateLimiter:
         now = self.clock()
         with self._mutex:
             lease = self._leases.get(account_id)
-            if lease is not None and now < lease.expires and (lease.remaining or lease.denied_until):
-                return self._spend(lease, now)
-            if lease is not None and now < lease.expires and lease.limit.unlimited:
-                return None
+            if lease is not None and now < lease.expires:
+                if lease.unlimited:
+                    return None
+                if lease.remaining or lease.denied_until:
+                    return self._spend(lease, now)
         lease = self._take(account_id, now)
         with self._mutex:
             held = self._leases.get(account_id)
