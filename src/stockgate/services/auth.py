@@ -32,7 +32,7 @@ from stockgate.domain.throttle import (
     LockedOut,
     lockout_seconds,
 )
-from stockgate.services.access_ports import FailureCounter, Gate
+from stockgate.services.access_ports import FailureCounter
 from stockgate.services.account_ports import Credentials
 from stockgate.services.passwords import (
     Flight,
@@ -94,7 +94,7 @@ def _remembered(
     db: Database, key_hash: str, address: str, now_ms: int, password: str
 ) -> tuple[Principal | None, str]:
     """The principal when this password was verified before, and the hash a verification would use."""
-    found = _open_gate(db, key_hash, address, now_ms).credentials
+    found = _open_gate(db, key_hash, address, now_ms)
     if found is None:
         # An unknown key is verified against a dummy hash: it costs what a wrong password costs.
         return None, dummy_hash()
@@ -108,8 +108,7 @@ def _verify(
 ) -> Principal:
     with verification_slot():
         # While this request queued, another may have verified the same password or started a lockout.
-        gate = _open_gate(db, key_hash, address, now_ms)
-        found = gate.credentials
+        found = _open_gate(db, key_hash, address, now_ms)
         stored = found.password_hash if found else dummy_hash()
         if flight.outcome_for(stored) is False:
             accepted = False  # the request this one followed failed with the same password and hash
@@ -129,11 +128,12 @@ def _verify(
     raise AuthenticationFailed
 
 
-def _open_gate(db: Database, key_hash: str, address: str, now_ms: int) -> Gate:
-    gate = db.glance(lambda tx: tx.throttle.gate(key_hash, address))
-    if gate.locked_until_ms > now_ms:
-        raise LockedOut(math.ceil((gate.locked_until_ms - now_ms) / 1000))
-    return gate
+def _open_gate(db: Database, key_hash: str, address: str, now_ms: int) -> Credentials | None:
+    """The key's credentials (None: no such key); LockedOut while a lockout of key or address holds."""
+    found, locked_until_ms = db.glance(lambda tx: tx.throttle.gate(key_hash, address))
+    if locked_until_ms > now_ms:
+        raise LockedOut(math.ceil((locked_until_ms - now_ms) / 1000))
+    return found
 
 
 def _count_failure(tx: Tx, subjects: Sequence[FailureCounter], now_ms: int) -> list[FailureCounter]:

@@ -44,10 +44,9 @@ class SqlAuthThrottle:
         ((account_id, password_hash, enabled, reservation_id, locked_until_ms),) = _GATE.tuples(
             self._c, {"key_hash": api_key_hash, "address": address}
         )
-        credentials = None
-        if account_id is not None:
-            credentials = Credentials(account_id, password_hash, bool(enabled), reservation_id)
-        return Gate(credentials, locked_until_ms)
+        if account_id is None:
+            return None, locked_until_ms
+        return Credentials(account_id, password_hash, bool(enabled), reservation_id), locked_until_ms
 
     def counters(self, subjects: Sequence[FailureCounter]) -> list[FailureCounter]:
         """The subjects' counters, created when missing and locked until the transaction ends."""
