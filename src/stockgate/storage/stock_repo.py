@@ -120,7 +120,7 @@ class SqlStock:
 
     def reservation(self, account_id: int, also: Iterable[int] = ()) -> list[ReservedModel]:
         # The driver's rows are the (stock_id, locked, available) tuples, as they come.
-        extra = sorted(set(also))
+        extra = sorted(set(also)) if also else ()
         if not extra:
             rows: list[ReservedModel] = _HELD.tuples(self._c, {"account_id": account_id})
         else:
