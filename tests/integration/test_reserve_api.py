@@ -36,6 +36,30 @@ def test_order_id_is_zero_before_the_first_lock(http: TestClient, shop: Shop, st
     assert response.json() == {"models": [], "order_id": 0}
 
 
+@pytest.mark.parametrize(
+    ("accept", "media_type"), [("application/json", "application/json"), (None, "application/xml")]
+)
+def test_answers_carry_their_length_and_type_and_nothing_else(
+    http: TestClient, shop: Shop, stock: list[int], accept: str | None, media_type: str
+) -> None:
+    # Ghost answers are made with their headers directly (http/ghost_call.py): exactly what Starlette's
+    # Response would send, then the rate-limit headers and the middleware's request id.
+    reserve(http, shop, ops(("lock", [(stock[0], 1)])))
+    headers = {"Accept": accept} if accept else {}
+    response = http.get(LOCKED, auth=shop.auth, headers=headers)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == media_type
+    assert response.headers["content-length"] == str(len(response.content))
+    assert sorted(response.headers) == [
+        "content-length",
+        "content-type",
+        "x-ratelimit-limit",
+        "x-ratelimit-remaining",
+        "x-ratelimit-reset",
+        "x-request-id",
+    ]
+
+
 def test_lock_is_clamped_to_availability(http: TestClient, shop: Shop, stock: list[int]) -> None:
     a, b, empty = stock
     body = reserve(http, shop, ops(("lock", [(a, 3), (b, 9), (empty, 1)])))
