@@ -26,6 +26,8 @@ reservation_lines = Table(
     Column("stock_id", Id, ForeignKey("models.id"), primary_key=True),
     Column("quantity", Integer, nullable=False),
     CheckConstraint("quantity > 0", name="quantity_positive"),
+    # On SQLite the primary key is the table (migration 0002_reservation_rows): one b-tree to read.
+    sqlite_with_rowid=False,
 )
 Index("ix_reservation_lines_stock_id", reservation_lines.c.stock_id)
 
