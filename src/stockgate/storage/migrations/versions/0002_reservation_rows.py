@@ -21,8 +21,6 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-_INDEX = "ix_reservation_lines_stock_id"
-
 
 def upgrade() -> None:
     _rebuild(with_rowid=False)
@@ -33,30 +31,18 @@ def downgrade() -> None:
 
 
 def _rebuild(*, with_rowid: bool) -> None:
-    """SQLite cannot change a table's storage in place: a copy is made, filled, and takes its name."""
-    if op.get_bind().dialect.name != "sqlite":
+    """SQLite cannot change a table's storage in place: Alembic's batch mode copies the table, as it
+    is (columns, named constraints, index), into a new one made with the option."""
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
         return
-    op.create_table(
-        "reservation_lines_rebuilt",
-        sa.Column("account_id", sa.Integer(), nullable=False),
-        sa.Column("stock_id", sa.Integer(), nullable=False),
-        sa.Column("quantity", sa.Integer(), nullable=False),
-        # The original's names, as they are (op.f): SQLite's constraint names belong to their table.
-        sa.CheckConstraint("quantity > 0", name=op.f("ck_reservation_lines_quantity_positive")),
-        sa.ForeignKeyConstraint(
-            ["account_id"], ["accounts.id"], name=op.f("fk_reservation_lines_account_id_accounts")
-        ),
-        sa.ForeignKeyConstraint(
-            ["stock_id"], ["models.id"], name=op.f("fk_reservation_lines_stock_id_models")
-        ),
-        sa.PrimaryKeyConstraint("account_id", "stock_id", name=op.f("pk_reservation_lines")),
-        sqlite_with_rowid=with_rowid,
-    )
-    op.execute(
-        "INSERT INTO reservation_lines_rebuilt (account_id, stock_id, quantity) "
-        "SELECT account_id, stock_id, quantity FROM reservation_lines"
-    )
-    op.drop_index(_INDEX, table_name="reservation_lines")
-    op.drop_table("reservation_lines")
-    op.rename_table("reservation_lines_rebuilt", "reservation_lines")
-    op.create_index(_INDEX, "reservation_lines", ["stock_id"])
+    # Reflected alone: following its foreign keys would reflect `models` too, whose expression
+    # indexes SQLAlchemy cannot reflect (and warns about).
+    table = sa.Table("reservation_lines", sa.MetaData(), autoload_with=bind, resolve_fks=False)
+    with op.batch_alter_table(
+        "reservation_lines",
+        recreate="always",
+        copy_from=table,
+        table_kwargs={"sqlite_with_rowid": with_rowid},
+    ):
+        pass
