@@ -11,7 +11,7 @@ from stockgate.domain.carriers import Carrier
 
 
 class Credentials(NamedTuple):
-    # NamedTuple, like Gate and Principal: read on every ghost request, and a frozen dataclass took
+    # NamedTuple, like Principal: read on every ghost request, and a frozen dataclass took
     # three times as long to make (bench/README.md).
     account_id: int
     password_hash: str
