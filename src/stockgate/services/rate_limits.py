@@ -13,7 +13,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from stockgate.domain.throttle import RateLimit, RateLimited, lease_size
 from stockgate.services.accounts import find_account_row
@@ -42,10 +42,6 @@ class _Lease:
     shared_milli: int  # the shared bucket after this lease was taken
     expires: float
     denied_until: float = 0.0
-    unlimited: bool = field(init=False)  # of the limit, kept: asked on every request
-
-    def __post_init__(self) -> None:
-        self.unlimited = self.limit.unlimited
 
 
 class RateLimiter:
@@ -64,7 +60,7 @@ class RateLimiter:
         with self._mutex:
             lease = self._leases.get(account_id)
             if lease is not None and now < lease.expires:
-                if lease.unlimited:
+                if lease.limit.unlimited:
                     return None
                 if lease.remaining or lease.denied_until:
                     return self._spend(lease, now)

@@ -122,10 +122,8 @@ class SqlStock:
         # The driver's rows are the (stock_id, locked, available) tuples, as they come.
         extra = sorted(set(also)) if also else ()
         if not extra:
-            rows: list[ReservedModel] = _HELD.tuples(self._c, {"account_id": account_id})
-        else:
-            rows = _HELD_AND_NAMED.tuples(self._c, {"account_id": account_id, "also": padded(extra)})
-        return rows
+            return _HELD.tuples(self._c, {"account_id": account_id})
+        return _HELD_AND_NAMED.tuples(self._c, {"account_id": account_id, "also": padded(extra)})
 
     def set_on_hand(self, stock_id: int, quantity: int) -> int:
         row = self._c.execute(
