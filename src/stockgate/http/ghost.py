@@ -81,16 +81,19 @@ def status_by_key(call: GhostCall) -> Response:
 
 
 def routes() -> list[BaseRoute]:
+    # In the order shops call them most (each route tried before the right one costs a regex match):
+    # the reservation's status and the orders' statuses are polled, reserves come with every cart,
+    # orders with every checkout; the carriers are read now and then.
     return [
-        *ghost_routes("/restful/export/carriers", carriers, methods=["GET"]),
-        *ghost_routes("/restful/ghost/orders/sold", reserve_stock, methods=["POST"]),
         *ghost_routes("/restful/ghost/orders/dropshipping/locked", reservation, methods=["GET"]),
+        *ghost_routes("/restful/ghost/orders/sold", reserve_stock, methods=["POST"]),
+        *ghost_routes("/restful/ghost/clientorders/serverkey/{order_id}", status_by_id, methods=["GET"]),
+        *ghost_routes("/restful/ghost/clientorders/clientkey/{key}", status_by_key, methods=["GET"]),
         *ghost_routes(
             "/restful/ghost/orders/{id}/dropshipping", dropship, methods=["POST"], order_creation=True
         ),
         *ghost_routes(
             "/restful/ghost/supplierorder/acquire", acquire_order, methods=["POST"], order_creation=True
         ),
-        *ghost_routes("/restful/ghost/clientorders/serverkey/{order_id}", status_by_id, methods=["GET"]),
-        *ghost_routes("/restful/ghost/clientorders/clientkey/{key}", status_by_key, methods=["GET"]),
+        *ghost_routes("/restful/export/carriers", carriers, methods=["GET"]),
     ]
