@@ -53,7 +53,7 @@ def _name(url: str) -> str:
 def _admin_execute(admin_url: str, sql: str) -> None:
     conninfo = make_url(admin_url).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(conninfo, autocommit=True) as connection:
-        connection.execute(sql)  # type: ignore[arg-type]
+        connection.execute(sql)
 
 
 @contextmanager

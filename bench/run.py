@@ -17,6 +17,7 @@ from bench import capture, databases, dataset, export, machine, replay, report, 
 from bench.dataset import Dataset
 from bench.load import LoadSpec
 from bench.profile import Profiler
+from bench.recorded import Operation
 from bench.server import Server
 from stockgate.bootstrap import Config, Runtime, start
 from stockgate.services.check import check_invariants
@@ -246,7 +247,7 @@ def _verify(
 def _replay(
     options: Options,
     replayer: replay.Replayer,
-    ops: list[capture.Operation],
+    ops: list[Operation],
     name: str,
     scenarios: dict[str, Any],
 ) -> float:

@@ -107,7 +107,7 @@ class Databases:
 
     def _execute(self, sql: str) -> None:
         with psycopg.connect(self.admin_url, autocommit=True) as conn:
-            conn.execute(sql)  # type: ignore[arg-type]
+            conn.execute(sql)
 
     def url_of(self, name: str) -> str:
         return self.admin_url.rsplit("/", 1)[0] + "/" + name
