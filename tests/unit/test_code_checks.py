@@ -1,7 +1,7 @@
 """The checks design.md wants mechanical, run with the suite so that CI holds the code to them: the
 layers' import contracts, ruff's lint and format, and mypy --strict (the server, the client and the
-benchmark). Run by hand they drifted: the benchmark had a type annotation naming a class its module
-does not hold, which nothing noticed because no check read it."""
+benchmark). Run by hand they drifted: the benchmark named a class through a module that only
+imports it, which mypy --strict refuses, and nothing noticed because no check read the benchmark."""
 
 from __future__ import annotations
 
