@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 from stockgate.domain.throttle import DEFAULT_BURST, DEFAULT_PER_SECOND, RateLimit
 from stockgate.http.app import create_app as create_http_app
 from stockgate.http.context import DEFAULT_MAX_BODY, AppContext, Background
+from stockgate.http.logs import lean_records
 from stockgate.outbound.webhook_sender import HttpSender
 from stockgate.services.webhook_delivery import Deliverer, DeliverySettings, DeliveryWorker
 from stockgate.storage.database import SqlDatabase
@@ -161,6 +162,7 @@ def app_from_environment() -> Starlette:
     # default 5 ms interval a thread holding the SQLite write lock waited up to 5 ms for the GIL after
     # each statement while the others spun Python. 0.5 ms was measured better (bench/README.md).
     sys.setswitchinterval(SWITCH_INTERVAL)
+    lean_records()
 
     config = Config.from_env(
         bench_routes=os.environ.get("STOCKGATE_BENCH_ROUTES") == "1",

@@ -7,6 +7,7 @@ import logging
 import re
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import jsonschema_rs
@@ -19,7 +20,7 @@ from starlette.testclient import TestClient
 from stockgate.bootstrap import Runtime
 from stockgate.http.app import api_document, create_app
 from stockgate.http.context import AppContext
-from stockgate.http.logs import JsonFormatter, log_to
+from stockgate.http.logs import JsonFormatter, lean_records, log_to
 from stockgate.http.openapi import openapi_document
 from stockgate.http.openapi_ghost import ghost_section
 from stockgate.services.supplier_stock import set_stock
@@ -103,6 +104,39 @@ def test_formatter_writes_exceptions_and_odd_values() -> None:
     assert "ValueError: boom" in line["exception"]
     assert line["when"].startswith("<object")
     assert "request_id" not in line
+
+
+@pytest.mark.parametrize(
+    "created",
+    [
+        1764841234.0,
+        1764841234.0004,
+        1764841234.9994999,
+        1764841234.9999996,  # rounds up into the next second, as datetime rounds it
+        1779323854.284,  # a float just under .284: datetime rounds to the microsecond first
+        1765984886.0099995,
+    ],
+)
+def test_timestamps_are_what_datetime_writes(created: float) -> None:
+    formatter = JsonFormatter()
+    for when in (created, created, created + 1):  # the second's text made, then kept, then remade
+        written = orjson.loads(formatter.format(logging.makeLogRecord({"created": when})))["ts"]
+        assert written == datetime.fromtimestamp(when, UTC).isoformat(timespec="milliseconds")
+
+
+def test_lean_records_write_the_same_lines(logs: io.StringIO) -> None:
+    logger = logging.getLogger("stockgate.test")
+    logger.info("before", extra={"n": 1})
+    saved = (logging.logThreads, logging.logProcesses, logging.logMultiprocessing, logging._srcfile)
+    lean_records()
+    try:
+        logger.info("after", extra={"n": 1})
+        record = logger.makeRecord("stockgate.test", logging.INFO, "f", 1, "m", (), None)
+        assert (record.thread, record.process) == (None, None)  # not looked up any more
+    finally:
+        logging.logThreads, logging.logProcesses, logging.logMultiprocessing, logging._srcfile = saved
+    before, after = lines(logs)
+    assert set(before) == set(after) == {"ts", "level", "logger", "message", "n"}
 
 
 def _sample(metrics: str, name: str, **labels: str) -> float:
